@@ -1,0 +1,41 @@
+# nashra — every install and run step lives here; CI calls only these targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEV    := DJANGO_SETTINGS_MODULE=nashra.settings.dev
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-e2e lint venv serve bench-lighthouse clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+## make run: embedded SQLite under var/, demo content on first run, site on http://127.0.0.1:8000
+run: $(STAMP)
+	$(DEV) $(BIN)/nashra setup --demo
+	$(DEV) $(BIN)/nashra collectstatic --noinput -v0
+	@echo "nashra: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(DEV) $(BIN)/nashra scheduler & pid=$$!; trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(BIN)/nashra runserver $(HOST):$(PORT)
+
+## make test: the whole suite (SQLite unless NASHRA_TEST_DATABASE_URL / NASHRA_TEST_REDIS_URL are set)
+test: $(STAMP)
+	$(BIN)/ruff check nashra bench
+	DJANGO_SETTINGS_MODULE=nashra.settings.test $(BIN)/nashra makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=nashra.settings.test $(BIN)/nashra check
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check nashra bench
+	DJANGO_SETTINGS_MODULE=nashra.settings.test $(BIN)/nashra makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=nashra.settings.test $(BIN)/nashra check
+
+clean:
+	rm -rf $(VENV) var/static artifacts

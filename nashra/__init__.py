@@ -1,0 +1,3 @@
+"""nashra (نشرة): an Arabic-first news publishing platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Arabic text helpers in pure Python: importable without Django configured."""

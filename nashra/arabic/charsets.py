@@ -1,0 +1,39 @@
+"""Named code points and groups. Every Arabic constant the package uses is defined here."""
+
+TATWEEL = "\u0640"
+
+# Harakat, tanween, shadda, sukun, and the other marks that sit on a letter.
+TASHKEEL = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {
+    "\u0670",  # superscript alef
+}
+QURANIC_MARKS = frozenset(chr(c) for c in range(0x06D6, 0x06EE)) | frozenset(
+    chr(c) for c in range(0x0610, 0x061B)
+)
+
+ZERO_WIDTH = frozenset({"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"})
+BIDI_CONTROLS = frozenset(
+    {"\u061c", "\u200e", "\u200f"}
+    | {chr(c) for c in range(0x202A, 0x202F)}
+    | {chr(c) for c in range(0x2066, 0x206A)}
+)
+
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+WESTERN_DIGITS = "0123456789"
+
+ARABIC_COMMA = "\u060c"
+
+MONTHS_GREGORIAN = (
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+)
+# The Levantine and Iraqi names, used by many papers in the Mashriq.
+MONTHS_GREGORIAN_LEVANTINE = (
+    "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
+    "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
+)
+MONTHS_HIJRI = (
+    "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
+    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
+)
+WEEKDAYS = ("الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")

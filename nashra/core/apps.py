@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "nashra.core"
+    label = "core"
+    verbose_name = "الأساس"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,22 @@
+"""The rendition sets the site uses, named once so templates and publish-time warming agree."""
+
+from wagtail.images.models import Filter
+
+# The hero of an article: full column width on a phone up to the desktop column.
+HERO_SPEC = "fill-{480x270,800x450,1200x675}-c80"
+# A thumbnail in a listing.
+CARD_SPEC = "fill-{320x180,640x360}-c80"
+FORMATS = "format-{avif,webp,jpeg}"
+
+HERO_SIZES = "(min-width: 60rem) 46rem, 100vw"
+CARD_SIZES = "(min-width: 60rem) 15rem, 40vw"
+
+
+def expanded_filters(spec: str) -> list[Filter]:
+    """Every concrete filter behind one picture spec (sizes × formats)."""
+    return [Filter(spec=s) for s in Filter.expand_spec([FORMATS, spec])]
+
+
+def warm_renditions(image, spec: str) -> None:
+    """Render now, at publish time, so no reader waits for an AVIF encode."""
+    image.get_renditions(*expanded_filters(spec))

@@ -1,0 +1,44 @@
+"""Minute-accurate scheduled publishing without an external cron.
+
+Wagtail publishes what is due when `publish_scheduled` runs; this loop runs it just after
+every minute boundary, so a story set for 14:05 is live by 14:05:0x.
+"""
+
+import datetime as dt
+import logging
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import close_old_connections
+
+logger = logging.getLogger("nashra.scheduler")
+
+
+def seconds_until_next_tick(now: dt.datetime, offset: float) -> float:
+    """Seconds from `now` to `offset` seconds past the next minute (or this one, if still ahead)."""
+    this_tick = now.replace(second=0, microsecond=0) + dt.timedelta(seconds=offset)
+    if this_tick > now:
+        return (this_tick - now).total_seconds()
+    return (this_tick + dt.timedelta(minutes=1) - now).total_seconds()
+
+
+def scheduler_tick() -> None:
+    """Publish every revision whose time has come; unpublish every page whose time is up."""
+    close_old_connections()
+    try:
+        call_command("publish_scheduled", verbosity=0)
+    finally:
+        close_old_connections()
+
+
+def scheduler_run_forever(*, once: bool = False) -> None:
+    offset = settings.NASHRA_SCHEDULER_OFFSET_SECONDS
+    while True:
+        try:
+            scheduler_tick()
+        except Exception:  # a bad row must not stop tomorrow's stories
+            logger.exception("scheduled publishing failed; retrying at the next minute")
+        if once:
+            return
+        time.sleep(seconds_until_next_tick(dt.datetime.now(dt.UTC), offset))

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from nashra.news import services
+
+
+class Command(BaseCommand):
+    help = "يجهّز قاعدة البيانات: الترحيلات، الصفحة الرئيسية، أدوار غرفة الأخبار، والمحتوى التجريبي."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true",
+                            help="Load the demo content (only when the site has no story yet) "
+                                 "and create the demo accounts.")
+
+    def handle(self, *args, demo=False, **options):
+        db = settings.DATABASES["default"]
+        if db["ENGINE"].endswith("sqlite3") and str(db["NAME"]) != ":memory:":
+            from pathlib import Path
+
+            Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        home = services.site_install()
+        services.newsroom_roles_ensure(home=home)
+        if demo:
+            from nashra.news import demo as demo_content
+
+            loaded = demo_content.demo_load(home=home)
+            accounts = demo_content.demo_accounts_ensure()
+            if loaded:
+                self.stdout.write(f"nashra: loaded {loaded} demo stories")
+            self.stdout.write("nashra: demo logins at /admin/ —")
+            for username, password, role in accounts:
+                self.stdout.write(f"  {role}: {username} / {password}")
+        self.stdout.write("nashra: ready")

@@ -1,0 +1,229 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultipleChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from nashra.arabic.normalize import clean_for_slug
+from nashra.core.blocks import ArticleBodyBlock
+
+
+UPDATE_GRACE_SECONDS = 5 * 60
+
+
+def arabic_slugify(text: str) -> str:
+    """A slug that keeps Arabic letters and drops diacritics, tatweel and invisible marks."""
+    return slugify(clean_for_slug(text), allow_unicode=True)[:255]
+
+
+def _paginate(request, items, per_page):
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        raise Http404("رقم الصفحة غير صالح") from None
+    except EmptyPage:
+        raise Http404("لا توجد صفحة بهذا الرقم") from None
+
+
+class Author(index.Indexed, models.Model):
+    name = models.CharField("الاسم", max_length=120)
+    slug = models.SlugField("المعرّف في الرابط", max_length=140, unique=True, allow_unicode=True,
+                            blank=True)
+    bio = models.TextField("نبذة قصيرة", max_length=600, blank=True)
+    photo = models.ForeignKey(
+        "core.NashraImage", verbose_name="الصورة", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("bio"), FieldPanel("photo")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = "كاتب"
+        verbose_name_plural = "الكتّاب"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = arabic_slugify(self.name) or "author"
+        super().save(*args, **kwargs)
+
+
+register_snippet(Author)
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey("news.ArticlePage", on_delete=models.CASCADE,
+                                 related_name="tagged_items")
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page; tag and author pages hang off it as routes."""
+
+    intro = models.CharField("وصف الموقع", max_length=300, blank=True,
+                             help_text="يظهر في نتائج محركات البحث.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.SectionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "الصفحة الرئيسية"
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["section_blocks"] = selectors.home_sections_with_latest(home=self)
+        context["latest"] = selectors.articles_latest(limit=6)
+        return context
+
+    @re_path(r"^tag/(?P<slug>[-\w]+)/$", name="tag")
+    def tag_page(self, request, slug):
+        from . import selectors
+
+        tag = get_object_or_404(ArticleTag.tag_model(), slug=slug)
+        page = _paginate(request, selectors.articles_with_tag(tag=tag), selectors.PAGE_SIZE)
+        return self.render(
+            request,
+            context_overrides={"tag": tag, "articles": page, "title": f"وسم: {tag.name}"},
+            template="news/tag_page.html",
+        )
+
+    @re_path(r"^author/(?P<slug>[-\w]+)/$", name="author")
+    def author_page(self, request, slug):
+        from . import selectors
+
+        author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+        page = _paginate(request, selectors.articles_by_author(author=author),
+                         selectors.PAGE_SIZE)
+        return self.render(
+            request,
+            context_overrides={"author": author, "articles": page, "title": author.name},
+            template="news/author_page.html",
+        )
+
+
+class SectionPage(Page):
+    """A section of the paper; sections nest (أخبار › عربية ودولية)."""
+
+    intro = models.CharField("وصف القسم", max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["news.HomePage", "news.SectionPage"]
+    subpage_types = ["news.SectionPage", "news.ArticlePage"]
+
+    class Meta:
+        verbose_name = "قسم"
+        verbose_name_plural = "الأقسام"
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["subsections"] = self.get_children().live().public().type(SectionPage)
+        context["articles"] = _paginate(
+            request, selectors.articles_in_section(section=self), selectors.PAGE_SIZE
+        )
+        return context
+
+
+class ArticlePage(Page):
+    """One story. The headline is the page title."""
+
+    standfirst = models.TextField(
+        "المقدمة", max_length=600, blank=True,
+        help_text="سطر أو سطران يلخصان الخبر؛ يظهر تحت العنوان وفي القوائم.",
+    )
+    source = models.CharField(
+        "المصدر/الوكالة", max_length=120, blank=True, help_text="مثل: الأناضول، رويترز"
+    )
+    hero_image = models.ForeignKey(
+        "core.NashraImage", verbose_name="الصورة الرئيسية", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name="نص الخبر")
+    tags = ClusterTaggableManager("الوسوم", through=ArticleTag, blank=True)
+    external_id = models.CharField(
+        "المعرّف الخارجي", max_length=200, unique=True, null=True, blank=True, editable=False,
+        help_text="معرّف الخبر في النظام الذي استُورد منه.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("standfirst"),
+        FieldPanel("source"),
+        MultipleChooserPanel("article_authors", chooser_field_name="author", label="الكتّاب",
+                             heading="الكتّاب"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.FilterField("first_published_at"),
+    ]
+
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "خبر"
+        verbose_name_plural = "الأخبار"
+
+    def clean(self):
+        super().clean()
+        if self.title and not self.title.strip():
+            raise ValidationError({"title": "العنوان لا يكون فراغاً."})
+
+    @property
+    def was_updated(self) -> bool:
+        """A re-publish counts as an update once it is more than a few minutes after the first."""
+        first, last = self.first_published_at, self.last_published_at
+        return bool(first and last and (last - first).total_seconds() > UPDATE_GRACE_SECONDS)
+
+    @property
+    def section(self):
+        from . import selectors
+
+        return selectors.section_for_path(self.path)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = selectors.article_authors(article=self)
+        context["tags"] = list(self.tags.all())
+        return context
+
+
+class ArticlePageAuthor(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+",
+                               verbose_name="الكاتب")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "كاتب الخبر"
+        unique_together = [("page", "author")]

@@ -1,0 +1,136 @@
+"""Reads of news content. Listing pages call these; each costs a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber, Substr
+from wagtail.models import Page
+
+from nashra.core.models import NashraImage
+
+from .models import ArticlePage, ArticlePageAuthor, Author, HomePage, SectionPage
+
+PAGE_SIZE = settings.NASHRA_PAGE_SIZE
+SECTIONS_CACHE_KEY = "nashra:sections:v1"
+# Treebeard's materialised path spends four characters per tree level.
+STEPLEN = Page.steplen
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    """What a story card needs of its section, cheap to cache."""
+
+    id: int
+    title: str
+    url: str
+    path: str
+
+
+def _sections() -> dict[str, SectionRef]:
+    refs = cache.get(SECTIONS_CACHE_KEY)
+    if refs is None:
+        refs = {
+            s.path: SectionRef(id=s.id, title=s.title, url=s.get_url() or "", path=s.path)
+            for s in SectionPage.objects.live().only("id", "title", "path", "url_path", "depth")
+        }
+        cache.set(SECTIONS_CACHE_KEY, refs, 60 * 60)
+    return refs
+
+
+def sections_changed() -> None:
+    """Call when a section is published, renamed, moved or removed."""
+    cache.delete(SECTIONS_CACHE_KEY)
+
+
+def section_for_path(article_path: str) -> SectionRef | None:
+    """The section a story lives in: its parent in the page tree."""
+    return _sections().get(article_path[:-STEPLEN])
+
+
+def _for_listing(queryset):
+    """Everything a story card shows, in a fixed number of queries."""
+    return (
+        queryset.live()
+        .public()
+        .select_related("hero_image")
+        .prefetch_related(
+            Prefetch(
+                "hero_image__renditions",
+                queryset=NashraImage.get_rendition_model().objects.all(),
+            )
+        )
+        .only(
+            "id", "title", "slug", "path", "depth", "url_path", "first_published_at",
+            "last_published_at", "standfirst", "source", "hero_image", "content_type_id",
+            "locale_id",
+        )
+        .order_by("-first_published_at", "-id")
+    )
+
+
+def articles_latest(*, limit: int = 10) -> list[ArticlePage]:
+    return list(_for_listing(ArticlePage.objects.all())[:limit])
+
+
+def articles_in_section(*, section: SectionPage):
+    """A section lists its own stories and those of its subsections."""
+    return _for_listing(ArticlePage.objects.descendant_of(section))
+
+
+def articles_with_tag(*, tag):
+    return _for_listing(ArticlePage.objects.filter(tags=tag))
+
+
+def articles_by_author(*, author: Author):
+    return _for_listing(ArticlePage.objects.filter(article_authors__author=author))
+
+
+def article_authors(*, article: ArticlePage) -> list[Author]:
+    rows = ArticlePageAuthor.objects.filter(page=article).select_related("author__photo")
+    return [row.author for row in rows.order_by("sort_order")]
+
+
+@dataclass
+class SectionBlock:
+    section: SectionRef
+    articles: list
+
+
+def home_sections_with_latest(*, home: HomePage, per_section: int = 4) -> list[SectionBlock]:
+    """The newest stories of each top-level section, in one query whatever the archive size."""
+    top_depth = home.depth + 1
+    prefix_len = top_depth * STEPLEN
+    ranked = (
+        _for_listing(ArticlePage.objects.descendant_of(home))
+        .annotate(
+            top_path=Substr("path", 1, prefix_len),
+            rank=Window(
+                RowNumber(),
+                partition_by=[Substr("path", 1, prefix_len)],
+                order_by=[F("first_published_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(rank__lte=per_section)
+    )
+    sections = {
+        ref.path: ref for ref in _sections().values() if len(ref.path) == prefix_len
+    }
+    grouped: dict[str, list] = {}
+    for article in ranked:
+        grouped.setdefault(article.top_path, []).append(article)
+    menu_order = [
+        p.path for p in home.get_children().live().in_menu().type(SectionPage).only("path")
+    ]
+    ordered = [p for p in menu_order if p in grouped] + sorted(
+        p for p in grouped if p not in menu_order
+    )
+    return [SectionBlock(section=sections[p], articles=grouped[p]) for p in ordered if p in sections]
+
+
+def menu_sections(*, home: Page) -> list[SectionRef]:
+    """Top-level sections shown in the header, in the editors' order."""
+    refs = _sections()
+    paths = home.get_children().live().in_menu().type(SectionPage).values_list("path", flat=True)
+    return [refs[p] for p in paths if p in refs]

@@ -1,0 +1,38 @@
+"""Fast settings for the suite; real PostgreSQL and Redis when the CI variables say so."""
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import PACKAGE_DIR, TEST_DATABASE_URL, TEST_REDIS_URL
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if TEST_DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(TEST_DATABASE_URL)}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+if TEST_REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": TEST_REDIS_URL, "KEY_PREFIX": "nashra-test"},
+        "renditions": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                       "LOCATION": TEST_REDIS_URL, "KEY_PREFIX": "nashra-test-renditions"},
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                       "LOCATION": "renditions"},
+    }
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = PACKAGE_DIR.parent / "var" / "test-media"
+SECURE_SSL_REDIRECT = False
