@@ -94,6 +94,11 @@ class HomePage(RoutablePageMixin, Page):
         context["latest"] = selectors.articles_latest(limit=6)
         return context
 
+    @classmethod
+    def reverse_subpage_static(cls, route: str, slug: str) -> str:
+        """The path of a tag or author page below the home page, with no query."""
+        return cls().reverse_subpage(route, kwargs={"slug": slug})
+
     @re_path(r"^tag/(?P<slug>[-\w]+)/$", name="tag")
     def tag_page(self, request, slug):
         from . import selectors

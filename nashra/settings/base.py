@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "nashra.core",
     "nashra.news",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",

@@ -11,3 +11,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SECURE_SSL_REDIRECT = False
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,42 @@
+"""Shared fixtures: a fresh install's page tree, built through the same services as `make run`."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def home(db):
+    from nashra.news import services
+
+    home = services.site_install()
+    services.newsroom_roles_ensure(home=home)
+    return home
+
+
+@pytest.fixture
+def make_article(home):
+    """Publish a story through the import service: make_article(title=..., section=...)."""
+    from nashra.news import services
+
+    counter = {"n": 0}
+
+    def _make(**kwargs):
+        counter["n"] += 1
+        data = {
+            "title": f"خبر تجريبي رقم {counter['n']}",
+            "body": "فقرة أولى من الخبر.\n\nفقرة ثانية من الخبر.",
+            "section": "أخبار/عربية ودولية",
+            "external_id": f"test:{counter['n']}",
+        }
+        data.update(kwargs)
+        article, _ = services.article_upsert(data=services.ArticleInput(**data), home=home)
+        return article
+
+    return _make
