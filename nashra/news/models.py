@@ -17,7 +17,6 @@ from wagtail.snippets.models import register_snippet
 from nashra.arabic.normalize import clean_for_slug
 from nashra.core.blocks import ArticleBodyBlock
 
-
 UPDATE_GRACE_SECONDS = 5 * 60
 
 
