@@ -45,11 +45,12 @@ def demo_articles() -> list[dict]:
     return json.loads((DEMO_DIR / "articles.json").read_text(encoding="utf-8"))
 
 
-def demo_image(*, title: str, alt: str, seed: int, credit: str = "نشرة") -> NashraImage:
+def demo_image(*, title: str, alt: str, seed: int, credit: str = "نشرة",
+               size: tuple[int, int] = (1600, 900)) -> NashraImage:
     """An abstract picture drawn here, so the demo needs no download and owns its images."""
     rng = random.Random(seed)
     dark, light = PALETTES[seed % len(PALETTES)]
-    width, height = 1600, 900
+    width, height = size
     img = PILImage.new("RGB", (width, height), dark)
     draw = ImageDraw.Draw(img)
     for y in range(height):

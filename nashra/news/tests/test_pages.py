@@ -1,10 +1,14 @@
 """Reader pages over HTTP: breadcrumb, headline, body, direction, and query counts."""
 
+import datetime as dt
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from nashra.news.demo import REFERENCE_SECTION, reference_article
+from nashra.news.models import Author, SectionPage
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +28,133 @@ def test_reference_article_page(client, make_article):
     assert "الأناضول" in html
     crumbs = html[html.index('class="breadcrumb"'):html.index("</nav>", html.index('class="breadcrumb"'))]
     assert [c for c in ("الرئيسية", "أخبار", "عربية ودولية") if c in crumbs] == ["الرئيسية", "أخبار", "عربية ودولية"]
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _with_image(article, seed):
+    from nashra.news.demo import demo_image
+
+    article.hero_image = demo_image(title=article.title, alt="صورة الخبر", seed=seed,
+                                     size=(480, 270))
+    article.save_revision().publish()
+    return article
+
+
+def test_query_count_does_not_grow_with_articles(client, make_article):
+    """Each listing and story page costs the same number of queries with 3 stories or 15."""
+
+    def add(n, start):
+        for i in range(start, start + n):
+            article = make_article(
+                section=["أخبار/عربية ودولية", "أخبار/فلسطين", "رياضة"][i % 3],
+                authors=["سلمى حداد", "عمر يوسف"], tags=["غزة", "الاقتصاد"],
+                title=f"خبر رقم {i}",
+            )
+            if i % 2 == 0:
+                _with_image(article, i)
+        return article
+
+    first = add(3, 0)
+    urls = {
+        "home": "/",
+        "section": first.get_parent().url,
+        "article": first.url,
+        "tag": "/tag/%D8%BA%D8%B2%D8%A9/",
+        "author": f"/author/{first.article_authors.first().author.slug}/",
+    }
+
+    def measure():
+        counts = {}
+        for page, url in urls.items():
+            _count_queries(client, url)  # warm per-process caches (site root, section map)
+            counts[page] = _count_queries(client, url)
+        return counts
+
+    small = measure()
+    add(12, 3)
+    assert measure() == small
+
+
+def test_home_groups_latest_by_section_and_links_articles(client, make_article):
+    make_article(title="خبر عن غزة", section="أخبار/فلسطين")
+    make_article(title="نتيجة مباراة", section="رياضة")
+    html = client.get("/").content.decode()
+    assert "خبر عن غزة" in html and "نتيجة مباراة" in html
+    # top-level sections head their blocks; nested sections roll up into their parent
+    assert 'class="block-title"><a href="/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/">أخبار</a>' in html
+    assert "رياضة</a></h2>" in html
+
+
+def test_section_page_lists_subsection_stories_and_paginates(client, make_article, settings):
+    from nashra.news import selectors
+
+    for i in range(selectors.PAGE_SIZE + 2):
+        make_article(title=f"قصة {i}", section="أخبار/عربية ودولية")
+    section = SectionPage.objects.get(title="أخبار")
+    first = client.get(section.url).content.decode()
+    assert "قصة 21" in first and "قصة 0<" not in first
+    assert 'rel="next"' in first
+    second = client.get(section.url + "?page=2").content.decode()
+    assert "قصة 0<" in second
+    assert client.get(section.url + "?page=99").status_code == 404
+    assert client.get(section.url + "?page=abc").status_code == 404
+
+
+def test_tag_and_author_pages(client, make_article):
+    article = make_article(title="خبر موسوم", tags=["غزة"], authors=["سلمى حداد"])
+    author = Author.objects.get(name="سلمى حداد")
+    tag_html = client.get("/tag/%D8%BA%D8%B2%D8%A9/").content.decode()
+    assert "خبر موسوم" in tag_html and "وسم: غزة" in tag_html
+    author_html = client.get(f"/author/{author.slug}/").content.decode()
+    assert "خبر موسوم" in author_html and "<h1>سلمى حداد</h1>" in author_html
+    article_html = client.get(article.url).content.decode()
+    assert 'rel="author"' in article_html and 'rel="tag"' in article_html
+    assert client.get("/tag/no-such-tag/").status_code == 404
+
+
+def test_404_page_is_arabic(client, home):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html and "الصفحة غير موجودة" in html
+
+
+@pytest.mark.parametrize(
+    ("show_hijri", "digits", "expected", "absent"),
+    [
+        # the default: Gregorian with Arabic month names, 0-9
+        (False, "western", "1 مارس 2025", "هـ"),
+        # Arabic-Indic digits when the site asks for them
+        (False, "arabic_indic", "١ مارس ٢٠٢٥", "2025"),
+        # Hijri beside the Gregorian (1 March 2025 = 1 Ramadan 1446)
+        (True, "western", "1 رمضان 1446 هـ", "٢٠٢٥"),
+    ],
+)
+def test_dates_follow_site_settings(client, make_article, show_hijri, digits, expected, absent):
+    from nashra.core.models import SiteSettings
+
+    article = make_article(published_at=dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC))
+    site_settings = SiteSettings.for_site(article.get_site())
+    site_settings.show_hijri, site_settings.digits = show_hijri, digits
+    site_settings.time_zone = "Asia/Gaza"
+    site_settings.save()
+    html = client.get(article.url).content.decode()
+    meta = html[html.index('class="article__dates"'):]
+    meta = meta[:meta.index("</p>")]
+    visible = re.sub(r"<[^>]+>", "", meta)
+    assert expected in visible and absent not in visible
+    assert 'datetime="2025-03-01T11:00+02:00"' in meta
+
+
+def test_unpublished_article_disappears(client, make_article):
+    article = make_article(title="خبر سيُسحب")
+    assert "خبر سيُسحب" in client.get("/").content.decode()
+    article.unpublish()
+    assert "خبر سيُسحب" not in client.get("/").content.decode()
+    assert client.get(article.url).status_code == 404
