@@ -1,0 +1,87 @@
+"""Configuration from the environment, the layering rule for nashra.arabic, and `check --deploy`."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+NASHRA = [sys.executable, "-m", "nashra.cli"]
+
+
+def _env(**extra):
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    env.update(extra)
+    return env
+
+
+def test_arabic_package_imports_without_django():
+    code = (
+        "import sys, nashra.arabic.dates, nashra.arabic.digits, nashra.arabic.normalize;"
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env=_env())
+
+
+def test_production_deploy_check_is_clean(tmp_path):
+    env = _env(
+        DJANGO_SETTINGS_MODULE="nashra.settings.production",
+        SECRET_KEY="a-long-random-production-secret-key-for-the-deploy-check-0123456789",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        ALLOWED_HOSTS="news.example.org",
+    )
+    result = subprocess.run([*NASHRA, "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run([*NASHRA, "check"], env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "engine", "name"),
+    [
+        # the embedded default
+        ("sqlite:////srv/nashra/db.sqlite3", "django.db.backends.sqlite3", "/srv/nashra/db.sqlite3"),
+        # production PostgreSQL through psycopg 3
+        ("postgres://news:pw@db.internal:5432/nashra", "django.db.backends.postgresql", "nashra"),
+    ],
+)
+def test_database_url_selects_the_backend(url, engine, name):
+    code = (
+        "from django.conf import settings; import django; django.setup();"
+        "db = settings.DATABASES['default']; print(db['ENGINE']); print(db['NAME'])"
+    )
+    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="x" * 60,
+               DATABASE_URL=url, REDIS_URL="redis://127.0.0.1:6379/3")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == [engine, name]
+
+
+def test_redis_url_configures_cache_and_sessions():
+    code = (
+        "from django.conf import settings; import django; django.setup();"
+        "print(settings.CACHES['default']['BACKEND']); print(settings.SESSION_ENGINE)"
+    )
+    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="x" * 60,
+               REDIS_URL="redis://127.0.0.1:6379/3")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["django.core.cache.backends.redis.RedisCache",
+                   "django.contrib.sessions.backends.cache"]
+
+
+def test_cli_accepts_hyphenated_command_names():
+    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.test")
+    result = subprocess.run([*NASHRA, "import-articles", "--help"], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "JSON Lines" in result.stdout
