@@ -20,7 +20,6 @@ $(STAMP): pyproject.toml
 ## make run: embedded SQLite under var/, demo content on first run, site on http://127.0.0.1:8000
 run: $(STAMP)
 	$(DEV) $(BIN)/nashra setup --demo
-	$(DEV) $(BIN)/nashra collectstatic --noinput -v0
 	@echo "nashra: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(DEV) $(BIN)/nashra scheduler & pid=$$!; trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
 	  $(DEV) $(BIN)/nashra runserver $(HOST):$(PORT)
