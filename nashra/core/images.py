@@ -1,12 +1,14 @@
 """The rendition sets the site uses, named once so templates and publish-time warming agree."""
 
+from PIL import features
 from wagtail.images.models import Filter
 
 # The hero of an article: full column width on a phone up to the desktop column.
 HERO_SPEC = "fill-{480x270,800x450,1200x675}-c80"
 # A thumbnail in a listing.
 CARD_SPEC = "fill-{320x180,640x360}-c80"
-FORMATS = "format-{avif,webp,jpeg}"
+# AVIF only where this Pillow build can write it; WebP and the JPEG fallback always.
+FORMATS = "format-{avif,webp,jpeg}" if features.check("avif") else "format-{webp,jpeg}"
 
 HERO_SIZES = "(min-width: 60rem) 46rem, 100vw"
 CARD_SIZES = "(min-width: 60rem) 15rem, 40vw"
