@@ -10,7 +10,7 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import close_old_connections
+from django.db import connections
 
 logger = logging.getLogger("nashra.scheduler")
 
@@ -23,13 +23,24 @@ def seconds_until_next_tick(now: dt.datetime, offset: float) -> float:
     return (this_tick + dt.timedelta(minutes=1) - now).total_seconds()
 
 
+def _close_stale_connections() -> None:
+    """Drop broken or expired connections, as Django does around a request.
+
+    Not one inside a transaction (a caller's atomic block, a test case): Django closes those
+    because autocommit is off, which would throw the caller's work away.
+    """
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
+
+
 def scheduler_tick() -> None:
     """Publish every revision whose time has come; unpublish every page whose time is up."""
-    close_old_connections()
+    _close_stale_connections()
     try:
         call_command("publish_scheduled", verbosity=0)
     finally:
-        close_old_connections()
+        _close_stale_connections()
 
 
 def scheduler_run_forever(*, once: bool = False) -> None:

@@ -308,6 +308,7 @@ def site_install(*, site_name: str = "نشرة") -> HomePage:
         root.refresh_from_db()
         home = root.add_child(instance=HomePage(title="الرئيسية", slug="home"))
         home.save_revision().publish()
+        _wagtail_default_roles_remove()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(hostname="localhost", port=80, root_page=home,
@@ -317,3 +318,16 @@ def site_install(*, site_name: str = "نشرة") -> HomePage:
         site.site_name = site.site_name or site_name
         site.save()
     return home
+
+
+def _wagtail_default_roles_remove() -> None:
+    """A fresh install drops Wagtail's English "Editors"/"Moderators" groups and their workflow.
+
+    They hold full rights on the root page; putting a reporter in one by mistake would let
+    them publish. Newsroom roles come from `newsroom_roles_ensure` instead.
+    """
+    from django.contrib.auth.models import Group
+    from wagtail.models import Workflow
+
+    Group.objects.filter(name__in=["Editors", "Moderators"], user__isnull=True).delete()
+    Workflow.objects.filter(name="Moderators approval").update(active=False)
