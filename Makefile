@@ -7,7 +7,7 @@ DEV    := DJANGO_SETTINGS_MODULE=nashra.settings.dev
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-e2e lint venv serve bench-lighthouse clean
+.PHONY: run test test-e2e lint venv bench-lighthouse clean
 
 venv: $(STAMP)
 
@@ -30,6 +30,14 @@ test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=nashra.settings.test $(BIN)/nashra makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=nashra.settings.test $(BIN)/nashra check
 	$(BIN)/pytest
+
+## make test-e2e: only the browser test (Debian's chromium; skipped when missing)
+test-e2e: $(STAMP)
+	$(BIN)/pytest -m e2e
+
+## make bench-lighthouse: Lighthouse x3 on home, section and article -> artifacts/lighthouse/
+bench-lighthouse: $(STAMP)
+	bench/lighthouse.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check nashra bench

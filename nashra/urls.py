@@ -1,11 +1,24 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+
+
+@require_GET
+@cache_control(public=True, max_age=60 * 60 * 24)
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /documents/"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
+    path("robots.txt", robots_txt),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -13,7 +26,8 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # Django serves uploads only when no front server (nginx, a bucket) does it.
     urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+             cache_control(public=True, max_age=60 * 60 * 24 * 30)(serve),
              {"document_root": settings.MEDIA_ROOT})
     )
 

@@ -90,7 +90,7 @@ class HomePage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["section_blocks"] = selectors.home_sections_with_latest(home=self)
-        context["latest"] = selectors.articles_latest(limit=6)
+        context["latest"] = selectors.articles_latest(limit=5)
         return context
 
     @classmethod

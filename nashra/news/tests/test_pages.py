@@ -158,3 +158,10 @@ def test_unpublished_article_disappears(client, make_article):
     article.unpublish()
     assert "خبر سيُسحب" not in client.get("/").content.decode()
     assert client.get(article.url).status_code == 404
+
+
+def test_robots_txt(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.content.decode()
