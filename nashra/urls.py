@@ -9,7 +9,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 
-
 @require_GET
 @cache_control(public=True, max_age=60 * 60 * 24)
 def robots_txt(request):
