@@ -52,8 +52,7 @@ def num(context, value):
 @register.inclusion_tag("includes/breadcrumb.html", takes_context=True)
 def breadcrumb(context, page, extra_title=""):
     """الرئيسية › … › this page. Root (depth 1) is not a reader page."""
-    crumbs = list(page.get_ancestors(inclusive=True).filter(depth__gt=1).specific(defer=True)) \
-        if page.depth > 1 else []
+    crumbs = list(page.get_ancestors(inclusive=True).filter(depth__gt=1)) if page.depth > 1 else []
     if extra_title:
         return {"crumbs": crumbs, "current": extra_title, "request": context.get("request")}
     return {"crumbs": crumbs[:-1], "current": page.title, "request": context.get("request")}
