@@ -28,6 +28,8 @@ DEMO_ACCOUNTS = (
     ("editor", "nashra-editor", "محرر"),
     ("reporter", "nashra-reporter", "مراسل"),
 )
+# The demo pictures are drawn, not photographed: their alt text says so.
+DEMO_IMAGE_ALT = "رسم تجريدي توضيحي: دوائر على خلفية متدرجة الألوان"
 PALETTES = (
     ((138, 21, 56), (232, 180, 120)), ((22, 78, 99), (160, 210, 200)),
     ((40, 60, 30), (200, 220, 150)), ((60, 40, 90), (230, 190, 220)),
@@ -99,8 +101,8 @@ def demo_load(*, home: HomePage) -> int:
             tags=item.get("tags", []), external_id=f"demo:{n}",
             published_at=now - dt.timedelta(hours=item.get("hours_ago", n)),
         ), home=home)
-        if item.get("image_alt"):
-            article.hero_image = demo_image(title=item["title"], alt=item["image_alt"], seed=n)
+        if item.get("image"):
+            article.hero_image = demo_image(title=item["title"], alt=DEMO_IMAGE_ALT, seed=n)
             article.save_revision().publish()
             # Re-publishing stamps now; the demo story keeps the time it was dated.
             ArticlePage.objects.filter(pk=article.pk).update(
