@@ -165,3 +165,25 @@ def test_robots_txt(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def _breadcrumb(html: str) -> list[str]:
+    start = html.index('class="breadcrumb"')
+    nav = html[start:html.index("</nav>", start)]
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", nav)]
+
+
+def test_every_reader_page_has_a_breadcrumb_from_home(client, make_article):
+    article = make_article(title="خبر للمسار", tags=["غزة"], authors=["سلمى حداد"])
+    author = Author.objects.get()
+    cases = [
+        # (url, the breadcrumb a reader sees)
+        ("/", ["الرئيسية"]),
+        (SectionPage.objects.get(title="أخبار").url, ["الرئيسية", "أخبار"]),
+        (article.get_parent().url, ["الرئيسية", "أخبار", "عربية ودولية"]),
+        (article.url, ["الرئيسية", "أخبار", "عربية ودولية", "خبر للمسار"]),
+        ("/tag/%D8%BA%D8%B2%D8%A9/", ["الرئيسية", "وسم: غزة"]),
+        (f"/author/{author.slug}/", ["الرئيسية", "سلمى حداد"]),
+    ]
+    for url, expected in cases:
+        assert _breadcrumb(client.get(url).content.decode()) == expected, url
