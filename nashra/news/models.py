@@ -190,6 +190,8 @@ class ArticlePage(Page):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
+    # A copy is a new story: it must not claim the original's identity in the source system.
+    exclude_fields_in_copy = ["external_id"]
 
     class Meta:
         verbose_name = "خبر"

@@ -151,3 +151,11 @@ def test_stdin_and_missing_file(home, monkeypatch):
     assert "1 created" in out.getvalue()
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_articles", "/nonexistent/file.jsonl")
+
+
+def test_copying_an_imported_story_does_not_copy_its_external_id(home, tmp_path):
+    _run(tmp_path, [_line()])
+    article = ArticlePage.objects.get()
+    copy = article.copy(update_attrs={"slug": "copy-of-story", "title": "نسخة"})
+    assert copy.specific.external_id is None
+    assert ArticlePage.objects.get(pk=article.pk).external_id == "wire:1"
