@@ -85,10 +85,18 @@ for run in $(seq 1 "$RUNS"); do
   for name in "${ORDER[@]}"; do
     url="http://$HOST:$PORT${PAGES[$name]}"
     echo "== run $run/$RUNS: $name $url"
-    "$LIGHTHOUSE" "$url" --quiet \
-      --only-categories=performance,accessibility,best-practices,seo \
-      --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage" \
-      --output=json --output-path="$OUT/$name-$run.json"
+    # Chromium now and then fails to record a trace (NO_NAVSTART); that run is repeated
+    # once, and said so, rather than dropped.
+    for attempt in 1 2; do
+      if "$LIGHTHOUSE" "$url" --quiet \
+          --only-categories=performance,accessibility,best-practices,seo \
+          --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage" \
+          --output=json --output-path="$OUT/$name-$run.json"; then
+        break
+      fi
+      [ "$attempt" = 2 ] && exit 1
+      echo "== lighthouse failed on $name (run $run); trying once more"
+    done
   done
 done
 
