@@ -101,7 +101,7 @@ def article_input_from_json(raw: str | bytes) -> ArticleInput:
         tags=_string_list(obj.get("tags"), "tags"),
         external_id=external_id,
     )
-    data.clean()
+    data.clean()  # fail before any transaction opens; article_upsert checks again anyway
     return data
 
 

@@ -121,27 +121,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+
+def cache_settings(redis_url: str, prefix: str) -> dict:
+    """Redis for the page and rendition caches when a URL is given, process memory otherwise."""
+    if not redis_url:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                           "LOCATION": "renditions"},
+        }
+    redis = "django.core.cache.backends.redis.RedisCache"
+    return {
+        "default": {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": prefix},
+        "renditions": {"BACKEND": redis, "LOCATION": redis_url,
+                       "KEY_PREFIX": f"{prefix}-renditions", "TIMEOUT": 60 * 60 * 24},
+    }
+
+
+CACHES = cache_settings(REDIS_URL, "nashra")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "nashra",
-        },
-        "renditions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "nashra-renditions",
-            "TIMEOUT": 60 * 60 * 24,
-        },
-    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                       "LOCATION": "renditions"},
-    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,7 +3,7 @@
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import PACKAGE_DIR, TEST_DATABASE_URL, TEST_REDIS_URL
+from .base import PACKAGE_DIR, TEST_DATABASE_URL, TEST_REDIS_URL, cache_settings
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -15,20 +15,9 @@ if TEST_DATABASE_URL:
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
+CACHES = cache_settings(TEST_REDIS_URL, "nashra-test")
 if TEST_REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                    "LOCATION": TEST_REDIS_URL, "KEY_PREFIX": "nashra-test"},
-        "renditions": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                       "LOCATION": TEST_REDIS_URL, "KEY_PREFIX": "nashra-test-renditions"},
-    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                       "LOCATION": "renditions"},
-    }
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
