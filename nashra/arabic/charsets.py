@@ -37,3 +37,22 @@ MONTHS_HIJRI = (
     "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
 )
 WEEKDAYS = ("الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
+
+# --- letters folded for comparison (display keeps the original) ---------------------------
+ALEF = "\u0627"
+ALEF_VARIANTS = "\u0623\u0625\u0622\u0671\u0672\u0673"  # أ إ آ ٱ ٲ ٳ
+ALEF_MAQSURA = "\u0649"  # ى
+YEH = "\u064a"  # ي
+FARSI_YEH = "\u06cc"  # ی, typed on Persian keyboards
+KEHEH = "\u06a9"  # ک
+KAF = "\u0643"  # ك
+TEH_MARBUTA = "\u0629"  # ة
+HEH = "\u0647"  # ه
+HAMZA = "\u0621"  # ء
+HAMZA_SEATS = "\u0624\u0626"  # ؤ ئ: مسؤول and مسئول are one word
+WAW = "\u0648"
+
+# Letters of the Arabic script that survive normalization; everything else in U+0600–U+06FF
+# (punctuation, digits, marks, signs) separates words.
+ARABIC_LETTER_RANGES = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
+ARABIC_PUNCTUATION = "\u060c\u061b\u061f\u066a\u066b\u066c\u066d\u06d4«»"

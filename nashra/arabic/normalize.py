@@ -1,15 +1,44 @@
-"""Normalization steps, one transformation per function, composed by `fold_invisibles`.
+"""Normalization: one transformation per function, composed by `normalize`.
 
-The search issue extends this module into the full analyser; the foundation needs only
-what slugs and display use.
+`normalize` gives the form text is compared on (search, related news, spam); pages always
+show the original.
 """
 
 import re
+import unicodedata
 
-from .charsets import BIDI_CONTROLS, QURANIC_MARKS, TASHKEEL, TATWEEL, ZERO_WIDTH
+from .charsets import (
+    ALEF,
+    ALEF_MAQSURA,
+    ALEF_VARIANTS,
+    BIDI_CONTROLS,
+    FARSI_YEH,
+    HAMZA,
+    HAMZA_SEATS,
+    HEH,
+    KAF,
+    KEHEH,
+    QURANIC_MARKS,
+    TASHKEEL,
+    TATWEEL,
+    TEH_MARBUTA,
+    YEH,
+    ZERO_WIDTH,
+)
+from .digits import to_western_digits
 
 _INVISIBLES_RE = re.compile("[" + "".join(sorted(ZERO_WIDTH | BIDI_CONTROLS)) + "]")
 _TASHKEEL_RE = re.compile("[" + "".join(sorted(TASHKEEL | QURANIC_MARKS)) + "]")
+_LETTER_FOLDS = str.maketrans(
+    {
+        **{variant: ALEF for variant in ALEF_VARIANTS},
+        ALEF_MAQSURA: YEH,
+        FARSI_YEH: YEH,
+        KEHEH: KAF,
+        TEH_MARBUTA: HEH,
+        **{seat: HAMZA for seat in HAMZA_SEATS},
+    }
+)
 
 
 def strip_invisibles(text: str) -> str:
@@ -27,6 +56,33 @@ def strip_tatweel(text: str) -> str:
     return text.replace(TATWEEL, "")
 
 
+def fold_letters(text: str) -> str:
+    """أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ ئ → ء, and the Persian ی ک to their Arabic twins."""
+    return text.translate(_LETTER_FOLDS)
+
+
+def fold_compatibility(text: str) -> str:
+    """NFKC with case folding: presentation forms (ﻻ → لا), ligatures, widths, case."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
 def clean_for_slug(text: str) -> str:
     """The characters a URL should not carry: invisibles, diacritics, tatweel."""
     return strip_tatweel(strip_tashkeel(strip_invisibles(text)))
+
+
+def _normalize_once(text: str) -> str:
+    text = fold_compatibility(text)
+    text = strip_tatweel(strip_tashkeel(strip_invisibles(text)))
+    text = fold_letters(to_western_digits(text))
+    # Removing a mark can leave a Latin base and accent that NFKC now composes.
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalize(text: str) -> str:
+    """The comparison form of `text`; idempotent, total on every string."""
+    once = _normalize_once(text)
+    twice = _normalize_once(once)
+    # Case folding can expose a character whose NFKC form folds again (rare, non-Arabic);
+    # a third pass reaches the fixed point in every case hypothesis has found.
+    return twice if twice == once else _normalize_once(twice)
