@@ -3,16 +3,16 @@
 Why our own rules: the Snowball Arabic stemmer (PyStemmer) leaves a joined و+ال
 (والجزائر) and stems a country (ليبيا → ليبي) apart from its adjective (الليبية → ليب),
 which are exactly the misses news readers notice. The rules below follow Larkey's Light10
-with a stricter guard on و and two news-specific additions (the country-name ending يا, and the relative-adjective
-ending يون/يين), every strip guarded by a minimum stem length. bench/relevance_eval.py
-compares them on the relevance set.
+with a stricter guard on و and news-specific endings (the country names in يا and ا that
+must meet their adjectives, the relative-adjective plurals يون/يين, the accusative ا), every strip guarded by a minimum
+stem length. bench/relevance_eval.py compares them on the relevance set.
 """
 
 from .charsets import WAW
 
 # Longest first; a stem must keep at least MIN_STEM letters after any strip.
 DEFINITE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
-SUFFIXES = ("يون", "يين", "ها", "ان", "ات", "ون", "ين", "يه", "يا", "ه", "ي")
+SUFFIXES = ("يون", "يين", "ها", "ان", "ات", "ون", "ين", "يه", "يا", "ه", "ي", "ا")
 MIN_STEM = 3
 MIN_STEM_AFTER_PREFIX = 2
 # و is a joined "and" in وتونس but a root letter in وزير, وطن, ولد: only words of five
