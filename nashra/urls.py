@@ -8,6 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from nashra.search import views as search_views
+
 
 @require_GET
 @cache_control(public=True, max_age=60 * 60 * 24)
@@ -18,6 +20,8 @@ def robots_txt(request):
 
 urlpatterns = [
     path("robots.txt", robots_txt),
+    path("search/", search_views.search_page, name="search"),
+    path("api/search/", search_views.search_api, name="search_api"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -16,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 
 from nashra.arabic.normalize import clean_for_slug
 from nashra.core.blocks import ArticleBodyBlock
+from nashra.core.search import AnalysedSearchField
 
 UPDATE_GRACE_SECONDS = 5 * 60
 
@@ -181,10 +182,13 @@ class ArticlePage(Page):
         FieldPanel("tags"),
     ]
 
+    # The headline keeps the field name "title" so database backends file it in their title
+    # column; every searchable value is the analysed text (see nashra.core.search).
     search_fields = [
-        *Page.search_fields,
-        index.SearchField("standfirst"),
-        index.SearchField("body"),
+        *(f for f in Page.search_fields if isinstance(f, index.FilterField)),
+        AnalysedSearchField("title", boost=3),
+        AnalysedSearchField("standfirst", boost=2),
+        AnalysedSearchField("body"),
         index.FilterField("first_published_at"),
     ]
 

@@ -54,6 +54,7 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 INSTALLED_APPS = [
     "nashra.core",
     "nashra.news",
+    "nashra.search",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -194,7 +195,10 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "nashra.core.forms.NashraImageForm"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_RENDITION_STORAGE = "default"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Terms arrive analysed (nashra.core.search); PostgreSQL must not stem them again.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"

@@ -1,0 +1,165 @@
+"""Search reads: check the query, ask the backend for candidates, rank, and cut snippets.
+
+The backend (SQLite FTS5, PostgreSQL, or Elasticsearch) matches analysed terms with OR and
+orders candidates by its BM25-like score, headline weighted above body. Here the top
+candidates are re-ranked: a story whose text holds the query's words together as a phrase
+rises, and newer stories get a gentle lift.
+"""
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.search.query import Phrase
+
+from nashra.arabic.analysis import analyse
+from nashra.core.search import analysed_query
+from nashra.news.models import ArticlePage
+from nashra.news.selectors import SectionRef, section_for_path
+
+MAX_QUERY_LENGTH = 200
+CANDIDATES = 100
+PHRASE_BONUS = 1.0
+RECENCY_WEIGHT = 0.3
+RECENCY_HALF_LIFE_DAYS = 30
+SNIPPET_CHARS = 240
+SNIPPET_SCAN_CHARS = 6000
+
+# Words as a reader sees them, marks and tatweel included, so a highlight covers the whole word.
+_RAW_WORD_RE = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+")
+
+
+class SearchQueryError(ValueError):
+    """A query that cannot be searched; the message is for the reader, in Arabic."""
+
+
+@dataclass
+class SearchHit:
+    article: ArticlePage
+    section: SectionRef | None
+    snippet: str  # HTML: escaped text with <mark> around matched words
+
+
+@dataclass
+class SearchResults:
+    query: str
+    terms: list[str]
+    total: int
+    hits: list[SearchHit]
+
+
+def search_terms(raw: str | None) -> list[str]:
+    """The analysed terms of a reader's query, or a SearchQueryError saying what is wrong."""
+    text = (raw or "").strip()
+    if not text:
+        raise SearchQueryError("اكتب كلمة أو أكثر للبحث.")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(f"عبارة البحث أطول من {MAX_QUERY_LENGTH} حرف؛ اختصرها وأعد المحاولة.")
+    terms = analyse(text)
+    if not terms:
+        raise SearchQueryError(
+            "لم نجد في عبارة البحث كلمات يمكن البحث عنها؛ جرّب كلمات أوضح من الرموز وحروف الجر."
+        )
+    return terms
+
+
+def articles_search(*, query: str, section=None, date_from: dt.date | None = None,
+                    date_to: dt.date | None = None, offset: int = 0,
+                    limit: int = 10) -> SearchResults:
+    terms = search_terms(query)
+    base = ArticlePage.objects.live().public()
+    if section is not None:
+        base = base.descendant_of(section)
+    if date_from:
+        base = base.filter(first_published_at__gte=_start_of(date_from))
+    if date_to:
+        base = base.filter(first_published_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+    backend_query = analysed_query(query)
+    found = base.search(backend_query, operator="or", order_by_relevance=True)
+    total = found.count()
+    candidates = list(found[:CANDIDATES])
+    phrase_ids = set()
+    if len(terms) > 1 and candidates:
+        phrase_ids = {
+            page.pk for page in base.filter(pk__in=[c.pk for c in candidates])
+            .only("pk").search(Phrase(backend_query), order_by_relevance=False)
+        }
+    now = timezone.now()
+    ranked = sorted(
+        enumerate(candidates),
+        key=lambda pair: -_score(pair[0], pair[1], phrase_ids, now),
+    )
+    page = [article for _, article in ranked[offset:offset + limit]]
+    hits = [
+        SearchHit(article=a, section=section_for_path(a.path), snippet=snippet(a, set(terms)))
+        for a in page
+    ]
+    return SearchResults(query=query, terms=terms, total=total, hits=hits)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _score(rank: int, article: ArticlePage, phrase_ids: set, now: dt.datetime) -> float:
+    """Backend rank turned into a score (reciprocal rank), then phrase and recency lifts."""
+    score = 1.0 / (rank + 2)
+    if article.pk in phrase_ids:
+        score *= 1 + PHRASE_BONUS
+    if article.first_published_at:
+        age_days = max((now - article.first_published_at).total_seconds() / 86400, 0)
+        score *= 1 + RECENCY_WEIGHT * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
+    return score
+
+
+def article_text(article: ArticlePage) -> str:
+    """The story's readable text: standfirst, then the body blocks, without markup."""
+    parts = [article.standfirst] if article.standfirst else []
+    for block in article.body:
+        value = block.value
+        if block.block_type == "paragraph":
+            parts.append(html.unescape(strip_tags(value.source)))
+        elif block.block_type == "heading":
+            parts.append(str(value))
+        elif block.block_type == "quote":
+            parts.append(value["text"])
+    return "\n".join(p for p in parts if p)
+
+
+@lru_cache(maxsize=100_000)
+def _word_terms(word: str) -> frozenset[str]:
+    return frozenset(analyse(word))
+
+
+def highlight(text: str, terms: set[str]) -> str:
+    """Escape `text` and wrap every word whose analysed form is a query term in <mark>."""
+    out, last = [], 0
+    for match in _RAW_WORD_RE.finditer(text):
+        if _word_terms(match.group()) & terms:
+            out.append(html.escape(text[last:match.start()]))
+            out.append(f"<mark>{html.escape(match.group())}</mark>")
+            last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(article: ArticlePage, terms: set[str]) -> str:
+    """A window of the original text around the first matched word, matches highlighted."""
+    text = " ".join(article_text(article)[:SNIPPET_SCAN_CHARS].split())
+    start = 0
+    for match in _RAW_WORD_RE.finditer(text):
+        if _word_terms(match.group()) & terms:
+            start = max(0, match.start() - SNIPPET_CHARS // 4)
+            break
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    window = text[start:start + SNIPPET_CHARS]
+    if start + SNIPPET_CHARS < len(text):
+        cut = window.rfind(" ")
+        window = (window[:cut] if cut > SNIPPET_CHARS // 2 else window) + " …"
+    return ("… " if start else "") + highlight(window, terms)
