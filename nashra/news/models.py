@@ -182,10 +182,11 @@ class ArticlePage(Page):
         FieldPanel("tags"),
     ]
 
-    # The headline keeps the field name "title" so database backends file it in their title
-    # column; every searchable value is the analysed text (see nashra.core.search).
+    # Readers' search matches the analysed text (see nashra.core.search); the analysed
+    # headline keeps the field name "title" so database backends file it in their title
+    # column. Page's own fields stay for the admin's page search, which sends raw words.
     search_fields = [
-        *(f for f in Page.search_fields if isinstance(f, index.FilterField)),
+        *Page.search_fields,
         AnalysedSearchField("title", boost=3),
         AnalysedSearchField("standfirst", boost=2),
         AnalysedSearchField("body"),

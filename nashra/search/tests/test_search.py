@@ -176,3 +176,11 @@ def test_search_query_count_is_flat(client, make_article, stories):
         make_article(title=f"ليبيا خبر {i}")
     count()
     assert count() == before
+
+
+def test_admin_page_search_still_finds_raw_headline_words(admin_client, stories):
+    from django.urls import reverse
+
+    response = admin_client.get(reverse("wagtailadmin_pages:search"), {"q": "ليبيا"})
+    assert response.status_code == 200
+    assert stories["ref"].title in response.content.decode()
