@@ -48,8 +48,9 @@ KEHEH = "\u06a9"  # ک
 KAF = "\u0643"  # ك
 TEH_MARBUTA = "\u0629"  # ة
 HEH = "\u0647"  # ه
-HAMZA = "\u0621"  # ء
-HAMZA_SEATS = "\u0624\u0626"  # ؤ ئ: مسؤول and مسئول are one word
+# ؤ ئ fold to ي: مسؤول and مسئول are one word, and so are الجزائر and a reader's الجزاير.
+# The price: مؤتمر typed without its hamza (موتمر) no longer meets it.
+HAMZA_SEATS = "\u0624\u0626"
 WAW = "\u0648"
 
 # Letters of the Arabic script that survive normalization; everything else in U+0600–U+06FF

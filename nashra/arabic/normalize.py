@@ -13,7 +13,6 @@ from .charsets import (
     ALEF_VARIANTS,
     BIDI_CONTROLS,
     FARSI_YEH,
-    HAMZA,
     HAMZA_SEATS,
     HEH,
     KAF,
@@ -36,7 +35,7 @@ _LETTER_FOLDS = str.maketrans(
         FARSI_YEH: YEH,
         KEHEH: KAF,
         TEH_MARBUTA: HEH,
-        **{seat: HAMZA for seat in HAMZA_SEATS},
+        **{seat: YEH for seat in HAMZA_SEATS},
     }
 )
 
@@ -57,7 +56,7 @@ def strip_tatweel(text: str) -> str:
 
 
 def fold_letters(text: str) -> str:
-    """أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ ئ → ء, and the Persian ی ک to their Arabic twins."""
+    """أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ ئ → ي, and the Persian ی ک to their Arabic twins."""
     return text.translate(_LETTER_FOLDS)
 
 
