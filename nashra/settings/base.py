@@ -49,6 +49,8 @@ EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_HOST = EMAIL_URL_HOST or "localhost"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nashra@localhost")
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# An Elasticsearch 8 cluster for search when one machine's database is not enough.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # -------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -195,10 +197,22 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "nashra.core.forms.NashraImageForm"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_RENDITION_STORAGE = "default"
-# Terms arrive analysed (nashra.core.search); PostgreSQL must not stem them again.
+# Terms arrive analysed (nashra.core.search); PostgreSQL must not stem them again, and
+# Elasticsearch gets the same terms, so switching is configuration alone.
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
 }
+if ELASTICSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": [ELASTICSEARCH_URL],
+            "INDEX": "nashra",
+            "TIMEOUT": 5,
+            "OPTIONS": {},
+            "INDEX_SETTINGS": {},
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"

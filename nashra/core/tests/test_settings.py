@@ -87,3 +87,18 @@ def test_cli_accepts_hyphenated_command_names():
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "JSON Lines" in result.stdout
+
+
+def test_elasticsearch_url_switches_the_search_backend():
+    code = (
+        "from django.conf import settings; import django; django.setup();"
+        "print(settings.WAGTAILSEARCH_BACKENDS['default']['BACKEND'])"
+    )
+    base = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="x" * 60)
+    default = subprocess.run([sys.executable, "-c", code], env=base, capture_output=True,
+                             text=True, check=True).stdout.strip()
+    assert default == "wagtail.search.backends.database"
+    switched = subprocess.run([sys.executable, "-c", code],
+                              env={**base, "ELASTICSEARCH_URL": "http://search.internal:9200"},
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert switched == "wagtail.search.backends.elasticsearch8"
