@@ -229,6 +229,7 @@ def cmd_run(args) -> int:
     warmup: dict[str, dict[str, dict]] = {e: {} for e in endpoints}
     timed: dict[str, dict[str, list]] = {e: {q: [] for q, _ in queries} for e in endpoints}
     restarts = 0
+    load_start = os.getloadavg()
     clock = time.perf_counter()
     for n in range(args.repeat + 1):
         for query, _kind in queries:
@@ -252,6 +253,8 @@ def cmd_run(args) -> int:
 
     out = {"queries": len(queries), "repeat": args.repeat, "base_url": base,
            "timeout_s": args.timeout, "slow_s": args.slow, "worker_restarts": restarts,
+           # The machine may be shared: its 1-minute load average before and after the passes.
+           "load_average": [round(load_start[0], 2), round(os.getloadavg()[0], 2)],
            "endpoints": {}}
     for endpoint in endpoints:
         per_query, samples = [], []
@@ -421,7 +424,13 @@ def cmd_summary(args) -> int:
             verdicts.append(f"{label}: JSON p95 {_ms(e['p95_ms'], timeout)} -> "
                             f"{'meets' if ok else 'MISSES'} the target p95 <= "
                             f"{TARGET_API_P95_MS:.0f} ms")
-    lines += verdicts + [""]
+    lines += verdicts
+    for label, run in runs.items():
+        load = run.get("latency", {}).get("load_average")
+        if load:
+            lines.append(f"{label}: 1-minute load average {load[0]} before and {load[1]} after "
+                         f"the timed passes ({os.cpu_count()} cores)")
+    lines.append("")
 
     for label, run in runs.items():
         for endpoint in SEARCH_ENDPOINTS:

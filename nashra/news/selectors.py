@@ -1,5 +1,6 @@
 """Reads of news content. Listing pages call these; each costs a fixed number of queries."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from .models import ArticlePage, ArticlePageAuthor, Author, HomePage, SectionPag
 
 PAGE_SIZE = settings.NASHRA_PAGE_SIZE
 SECTIONS_CACHE_KEY = "nashra:sections:v1"
+SECTIONS_VERSION_KEY = "nashra:sections:version"
 # Treebeard's materialised path spends four characters per tree level.
 STEPLEN = Page.steplen
 
@@ -28,20 +30,31 @@ class SectionRef:
     path: str
 
 
+# The map, unpickled, kept in this process while the cache's version key says it is current:
+# a story card asks for its section, and unpickling the map for each card costs milliseconds.
+_memo: dict = {}
+
+
 def _sections() -> dict[str, SectionRef]:
-    refs = cache.get(SECTIONS_CACHE_KEY)
+    version = cache.get(SECTIONS_VERSION_KEY)
+    if version is not None and _memo.get("version") == version:
+        return _memo["refs"]
+    refs = cache.get(SECTIONS_CACHE_KEY) if version is not None else None
     if refs is None:
         refs = {
             s.path: SectionRef(id=s.id, title=s.title, url=s.get_url() or "", path=s.path)
             for s in SectionPage.objects.live().only("id", "title", "path", "url_path", "depth")
         }
-        cache.set(SECTIONS_CACHE_KEY, refs, 60 * 60)
+        version = uuid.uuid4().hex
+        cache.set_many({SECTIONS_CACHE_KEY: refs, SECTIONS_VERSION_KEY: version}, 60 * 60)
+    _memo.update(version=version, refs=refs)
     return refs
 
 
 def sections_changed() -> None:
     """Call when a section is published, renamed, moved or removed."""
-    cache.delete(SECTIONS_CACHE_KEY)
+    cache.delete_many([SECTIONS_CACHE_KEY, SECTIONS_VERSION_KEY])
+    _memo.clear()
 
 
 def section_for_path(article_path: str) -> SectionRef | None:

@@ -1,8 +1,9 @@
 """Search reads: check the query, ask the backend for candidates, rank, and cut snippets.
 
-The backend (SQLite FTS5, PostgreSQL, or Elasticsearch) matches analysed terms with OR and
-orders candidates by its BM25-like score, headline weighted above body. Here the top
-candidates are re-ranked: a story whose text holds the query's words together as a phrase
+`engine` asks the index (SQLite FTS5, PostgreSQL, or Elasticsearch) for the stories that
+hold the analysed terms, ordered by a BM25-like score with the headline weighted above
+the body, stories with every word before those with some. Here the top candidates are
+re-ranked: a story whose text holds the query's words together as a phrase
 rises, and newer stories get a gentle lift.
 """
 
@@ -14,12 +15,12 @@ from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.html import strip_tags
-from wagtail.search.query import Phrase
 
 from nashra.arabic.analysis import analyse
-from nashra.core.search import analysed_query
 from nashra.news.models import ArticlePage
 from nashra.news.selectors import SectionRef, section_for_path
+
+from . import engine
 
 MAX_QUERY_LENGTH = 200
 CANDIDATES = 100
@@ -50,6 +51,7 @@ class SearchResults:
     terms: list[str]
     total: int
     hits: list[SearchHit]
+    total_is_estimate: bool = False  # a count from the index alone, for very common words
 
 
 def search_terms(raw: str | None) -> list[str]:
@@ -71,62 +73,66 @@ def articles_search(*, query: str, section=None, date_from: dt.date | None = Non
                     date_to: dt.date | None = None, offset: int = 0,
                     limit: int = 10) -> SearchResults:
     terms = search_terms(query)
-    base = ArticlePage.objects.live().public()
-    if section is not None:
-        base = base.descendant_of(section)
-    if date_from:
-        base = base.filter(first_published_at__gte=_start_of(date_from))
-    if date_to:
-        base = base.filter(first_published_at__lt=_start_of(date_to + dt.timedelta(days=1)))
-    backend_query = analysed_query(query)
-    found = base.search(backend_query, operator="or", order_by_relevance=True)
-    total = found.count()
-    candidates = list(found[:CANDIDATES])
-    phrase_ids = set()
-    if len(terms) > 1 and candidates:
-        phrase_ids = {
-            page.pk for page in base.filter(pk__in=[c.pk for c in candidates])
-            .only("pk").search(Phrase(backend_query), order_by_relevance=False)
-        }
-    now = timezone.now()
-    ranked = sorted(
-        enumerate(candidates),
-        key=lambda pair: -_score(pair[0], pair[1], phrase_ids, now),
+    filters = engine.Filters(
+        section_path=section.path if section is not None else None,
+        published_from=_start_of(date_from) if date_from else None,
+        published_before=_start_of(date_to + dt.timedelta(days=1)) if date_to else None,
     )
-    page = [article for _, article in ranked[offset:offset + limit]]
+    found = engine.ranked(terms, filters=filters, limit=max(CANDIDATES, offset + limit))
+    # The re-ranking covers the first CANDIDATES; deeper pages keep the index's order, so
+    # every page of results is cut from one and the same list.
+    head, tail = found.candidates[:CANDIDATES], found.candidates[CANDIDATES:]
+    phrase_ids = engine.phrase_matches(terms, head)
+    now = timezone.now()
+    head = [c for _, c in sorted(enumerate(head),
+                                 key=lambda pair: -_score(pair[0], pair[1], phrase_ids, now))]
+    shown = [c.page_id for c in (head + tail)[offset:offset + limit]]
+    articles = ArticlePage.objects.in_bulk(shown)
     hits = [
         SearchHit(article=a, section=section_for_path(a.path), snippet=snippet(a, set(terms)))
-        for a in page
+        for a in (articles[pk] for pk in shown if pk in articles)
     ]
-    return SearchResults(query=query, terms=terms, total=total, hits=hits)
+    return SearchResults(query=query, terms=terms, total=found.total, hits=hits,
+                         total_is_estimate=found.total_is_estimate)
 
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _score(rank: int, article: ArticlePage, phrase_ids: set, now: dt.datetime) -> float:
-    """Backend rank turned into a score (reciprocal rank), then phrase and recency lifts."""
+def _score(rank: int, candidate: engine.Candidate, phrase_ids: set, now: dt.datetime) -> float:
+    """Index rank turned into a score (reciprocal rank), then phrase and recency lifts."""
     score = 1.0 / (rank + 2)
-    if article.pk in phrase_ids:
+    if candidate.page_id in phrase_ids:
         score *= 1 + PHRASE_BONUS
-    if article.first_published_at:
-        age_days = max((now - article.first_published_at).total_seconds() / 86400, 0)
+    if candidate.published_at:
+        age_days = max((now - candidate.published_at).total_seconds() / 86400, 0)
         score *= 1 + RECENCY_WEIGHT * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
     return score
 
 
-def article_text(article: ArticlePage) -> str:
-    """The story's readable text: standfirst, then the body blocks, without markup."""
+def article_text(article: ArticlePage, *, limit: int | None = None) -> str:
+    """The story's readable text: standfirst, then the body blocks, without markup.
+
+    Reads the body's raw JSON rather than building Wagtail's block values, and stops once
+    `limit` characters are collected.
+    """
     parts = [article.standfirst] if article.standfirst else []
-    for block in article.body:
-        value = block.value
-        if block.block_type == "paragraph":
-            parts.append(html.unescape(strip_tags(value.source)))
-        elif block.block_type == "heading":
-            parts.append(str(value))
-        elif block.block_type == "quote":
-            parts.append(value["text"])
+    size = len(article.standfirst or "")
+    for block in article.body.raw_data:
+        if limit is not None and size >= limit:
+            break
+        value = block.get("value")
+        if block.get("type") == "paragraph" and isinstance(value, str):
+            text = html.unescape(strip_tags(value))
+        elif block.get("type") == "heading" and isinstance(value, str):
+            text = value
+        elif block.get("type") == "quote" and isinstance(value, dict):
+            text = str(value.get("text") or "")
+        else:
+            continue
+        parts.append(text)
+        size += len(text) + 1
     return "\n".join(p for p in parts if p)
 
 
@@ -149,7 +155,7 @@ def highlight(text: str, terms: set[str]) -> str:
 
 def snippet(article: ArticlePage, terms: set[str]) -> str:
     """A window of the original text around the first matched word, matches highlighted."""
-    text = " ".join(article_text(article)[:SNIPPET_SCAN_CHARS].split())
+    text = " ".join(article_text(article, limit=SNIPPET_SCAN_CHARS)[:SNIPPET_SCAN_CHARS].split())
     start = 0
     for match in _RAW_WORD_RE.finditer(text):
         if _word_terms(match.group()) & terms:

@@ -92,6 +92,7 @@ def search_api(request):
     return JsonResponse(
         {
             "total": results.total,
+            "total_is_estimate": results.total_is_estimate,
             "results": [
                 {
                     "title": hit.article.title,

@@ -1,0 +1,264 @@
+"""Ranked candidates straight from the full-text index that Wagtail keeps.
+
+Wagtail's search framework keeps the index current (publish, edit, move, unpublish,
+delete) and, through `nashra.core.search.AnalysedSearchField`, stores analysed Arabic
+terms in it. Its database backends answer a query by scoring every matching entry in a
+correlated subquery and then filtering pages with `pk IN (…)`: seconds for a common word
+in a 100,000-story archive. This module reads the same index tables with a few bounded
+queries instead — SQLite FTS5 `bm25()`, PostgreSQL `ts_rank` over the GIN-indexed
+tsvectors — joined to the live pages, with the section and date filters inside.
+
+Two rules keep every query's cost bounded, whatever the archive's size:
+- Coordination first: stories holding every word of the query come before stories holding
+  only some of them (the "or" set is read only when the "and" set runs short).
+- A ranking window: BM25 ranks at most the WINDOW most recently indexed matches, as
+  Twitter's Earlybird ranks the newest postings first — a news reader wants the recent
+  stories, and a word found in 13,000 stories costs the same as one found in 4,000.
+  Counting is not windowed; above EXACT_COUNT_LIMIT matches the count is the index's own
+  (it may include a few drafts, images or authors) and is reported as an estimate.
+
+With any other search backend (Elasticsearch, OpenSearch) the backend's own query is used.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from wagtail.models import Page, PageViewRestriction
+from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
+
+from nashra.news.models import ArticlePage
+
+# A word of the headline counts this many times a word of the text.
+TITLE_WEIGHT = 3.0
+BODY_WEIGHT = 1.0
+WINDOW = 2000
+EXACT_COUNT_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Filters:
+    section_path: str | None = None  # treebeard path of a section: its stories and subsections'
+    published_from: dt.datetime | None = None  # inclusive
+    published_before: dt.datetime | None = None  # exclusive
+
+    def __bool__(self) -> bool:
+        return any((self.section_path, self.published_from, self.published_before))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    page_id: int
+    published_at: dt.datetime | None
+    entry_id: int | None = None  # the row of the search index, where there is one
+
+
+@dataclass(frozen=True)
+class Ranked:
+    candidates: list[Candidate]  # best first
+    total: int  # stories that hold any of the words, under the filters
+    total_is_estimate: bool = False
+
+
+def direct_sql_supported() -> bool:
+    """True when search runs on the site's own database and this module can query it."""
+    backend = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
+    return backend.endswith(".database") and connection.vendor in {"sqlite", "postgresql"}
+
+
+def ranked(terms: list[str], *, filters: Filters, limit: int) -> Ranked:
+    """The `limit` best live stories for analysed `terms`, and how many stories match."""
+    if not direct_sql_supported():
+        return _ranked_by_backend(terms, filters=filters, limit=limit)
+    sql = _SQLite() if connection.vendor == "sqlite" else _Postgres()
+    candidates = sql.top(terms, every=True, filters=filters, limit=limit)
+    if len(terms) > 1 and len(candidates) < limit:
+        seen = {c.page_id for c in candidates}
+        more = sql.top(terms, every=False, filters=filters, limit=limit + len(seen))
+        candidates += [c for c in more if c.page_id not in seen][: limit - len(candidates)]
+    total, estimate = sql.count(terms, filters=filters)
+    return Ranked(candidates, max(total, len(candidates)), estimate)
+
+
+def phrase_matches(terms: list[str], candidates: list[Candidate]) -> set[int]:
+    """Pages among `candidates` that hold `terms` next to each other, in order."""
+    if len(terms) < 2 or not candidates:
+        return set()
+    if not direct_sql_supported():
+        from wagtail.search.query import Phrase
+
+        found = ArticlePage.objects.filter(pk__in=[c.page_id for c in candidates]).only(
+            "pk").search(Phrase(" ".join(terms)), order_by_relevance=False)
+        return {page.pk for page in found}
+    # The index stores each field as its analysed terms separated by spaces, so a phrase is
+    # a substring; reading the candidates' rows beats asking the full-text index, which
+    # walks every story that holds the words.
+    text_columns = ("title", "body") if connection.vendor == "sqlite" else (
+        "title_text", "body_text")
+    entries = {c.entry_id: c.page_id for c in candidates}
+    rows = _fetch(
+        f"SELECT id, {text_columns[0]}, {text_columns[1]} FROM {ENTRY} "
+        f"WHERE id IN ({', '.join(str(int(pk)) for pk in entries)})", [],
+    )
+    phrase = f" {' '.join(terms)} "
+    return {entries[entry] for entry, title, body in rows
+            if phrase in f" {title or ''} " or phrase in f" {body or ''} "}
+
+
+# --- SQL ---------------------------------------------------------------------------------
+
+ENTRY = IndexEntry._meta.db_table
+FTS = f"{ENTRY}_fts"
+PAGE = Page._meta.db_table
+
+
+def _content_type_id() -> int:
+    return ContentType.objects.get_for_model(ArticlePage).pk
+
+
+def _restricted_paths() -> list[str]:
+    """Paths of pages behind a password or login: their subtrees are not public."""
+    restricted = PageViewRestriction.objects.values("page_id")
+    return list(Page.objects.filter(pk__in=restricted).values_list("path", flat=True))
+
+
+def _page_conditions(filters: Filters, true: str) -> tuple[str, list]:
+    """SQL conditions on the page row `p`: live, public, and the reader's filters."""
+    conditions, params = [f"p.live = {true}"], []
+    if filters.section_path:
+        conditions.append("p.path LIKE %s")
+        params.append(filters.section_path + "%")
+    for path in _restricted_paths():
+        conditions.append("p.path NOT LIKE %s")
+        params.append(path + "%")
+    if filters.published_from:
+        conditions.append("p.first_published_at >= %s")
+        params.append(filters.published_from)
+    if filters.published_before:
+        conditions.append("p.first_published_at < %s")
+        params.append(filters.published_before)
+    return " AND ".join(conditions), params
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _aware(value):
+    if value is None or isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str):  # SQLite hands raw cursors text
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC)
+
+
+class _SQLite:
+    @staticmethod
+    def _match(terms: list[str], operator: str) -> str:
+        quoted = (f'"{term.replace(chr(34), chr(34) * 2)}"' for term in terms)
+        return "{title body} : (" + f" {operator} ".join(quoted) + ")"
+
+    def _joined(self, filters: Filters) -> tuple[str, list]:
+        # CROSS JOIN keeps SQLite's join order: the FTS match drives, each row then costs two
+        # primary-key lookups.
+        where, params = _page_conditions(filters, "1")
+        return (
+            f"FROM {FTS} CROSS JOIN {ENTRY} e CROSS JOIN {PAGE} p "
+            f"WHERE {FTS} MATCH %s AND e.id = {FTS}.rowid AND e.content_type_id = %s "
+            f"AND p.id = CAST(e.object_id AS INTEGER) AND {where}"
+        ), params
+
+    def top(self, terms, *, every: bool, filters: Filters, limit: int) -> list[Candidate]:
+        joined, params = self._joined(filters)
+        # bm25() is lower for better matches; FTS5 columns are (autocomplete, body, title).
+        rows = _fetch(
+            f"SELECT page_id, published, entry_id FROM ("
+            f"SELECT p.id AS page_id, p.first_published_at AS published, e.id AS entry_id, "
+            f"bm25({FTS}, 0.0, {BODY_WEIGHT}, {TITLE_WEIGHT}) AS score "
+            f"{joined} ORDER BY {FTS}.rowid DESC LIMIT {WINDOW}"
+            f") ORDER BY score, page_id DESC LIMIT %s",
+            [self._match(terms, "AND" if every else "OR"), _content_type_id(), *params, limit],
+        )
+        return [Candidate(pk, _aware(published), entry) for pk, published, entry in rows]
+
+    def count(self, terms, *, filters: Filters) -> tuple[int, bool]:
+        match = self._match(terms, "OR")
+        if not filters:
+            (matches,), = _fetch(f"SELECT COUNT(*) FROM {FTS} WHERE {FTS} MATCH %s", [match])
+            if matches > EXACT_COUNT_LIMIT:
+                return matches, True
+        joined, params = self._joined(filters)
+        (total,), = _fetch(f"SELECT COUNT(*) {joined}", [match, _content_type_id(), *params])
+        return total, False
+
+
+class _Postgres:
+    @staticmethod
+    def _tsquery(terms: list[str], operator: str) -> tuple[str, list]:
+        joiner = " && " if operator == "AND" else " || "
+        return "(" + joiner.join(["plainto_tsquery('simple', %s)"] * len(terms)) + ")", terms
+
+    def _joined(self, filters: Filters) -> tuple[str, list]:
+        where, params = _page_conditions(filters, "TRUE")
+        return (
+            f"FROM {ENTRY} e JOIN {PAGE} p ON p.id = e.object_id::integer "
+            f"WHERE (e.title @@ q.query OR e.body @@ q.query) AND e.content_type_id = %s "
+            f"AND {where}"
+        ), params
+
+    def top(self, terms, *, every: bool, filters: Filters, limit: int) -> list[Candidate]:
+        tsquery, query_params = self._tsquery(terms, "AND" if every else "OR")
+        joined, params = self._joined(filters)
+        rows = _fetch(
+            f"WITH q(query) AS MATERIALIZED (SELECT {tsquery}), "
+            f"w AS (SELECT p.id AS page_id, p.first_published_at AS published, e.id AS entry_id, "
+            f"e.title, e.body, q.query FROM q, {joined.removeprefix('FROM ')} "
+            f"ORDER BY e.id DESC LIMIT {WINDOW}) "
+            f"SELECT page_id, published, entry_id FROM w ORDER BY "
+            f"{TITLE_WEIGHT} * ts_rank(w.title, w.query) + {BODY_WEIGHT} * ts_rank(w.body, w.query) "
+            f"DESC, page_id DESC LIMIT %s",
+            [*query_params, _content_type_id(), *params, limit],
+        )
+        return [Candidate(pk, published, entry) for pk, published, entry in rows]
+
+    def count(self, terms, *, filters: Filters) -> tuple[int, bool]:
+        tsquery, query_params = self._tsquery(terms, "OR")
+        if not filters:
+            (matches,), = _fetch(
+                f"SELECT COUNT(*) FROM {ENTRY} e, (SELECT {tsquery}) AS q(query) "
+                f"WHERE (e.title @@ q.query OR e.body @@ q.query) AND e.content_type_id = %s",
+                [*query_params, _content_type_id()],
+            )
+            if matches > EXACT_COUNT_LIMIT:
+                return matches, True
+        joined, params = self._joined(filters)
+        (total,), = _fetch(
+            f"SELECT COUNT(*) FROM (SELECT {tsquery}) AS q(query), "
+            f"{joined.removeprefix('FROM ')}",
+            [*query_params, _content_type_id(), *params],
+        )
+        return total, False
+
+
+
+# --- other backends (Elasticsearch, OpenSearch) -------------------------------------------
+
+def _ranked_by_backend(terms: list[str], *, filters: Filters, limit: int) -> Ranked:
+    base = ArticlePage.objects.live().public()
+    if filters.section_path:
+        base = base.filter(path__startswith=filters.section_path)
+    if filters.published_from:
+        base = base.filter(first_published_at__gte=filters.published_from)
+    if filters.published_before:
+        base = base.filter(first_published_at__lt=filters.published_before)
+    found = get_search_backend().search(
+        " ".join(terms), base.only("pk", "first_published_at"), operator="or",
+        order_by_relevance=True,
+    )
+    pages = list(found[:limit])
+    return Ranked([Candidate(p.pk, p.first_published_at) for p in pages], found.count())
