@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -5,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nashra.settings.production")
 
 application = get_wsgi_application()
+
+# What loading Django and Wagtail made lives as long as the process: moving it out of the
+# collector's sight keeps each full collection from stalling a request by tens of ms.
+gc.freeze()

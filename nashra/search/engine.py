@@ -13,9 +13,10 @@ Two rules keep every query's cost bounded, whatever the archive's size:
   only some of them (the "or" set is read only when the "and" set runs short).
 - A ranking window: BM25 ranks at most the WINDOW most recently indexed matches, as
   Twitter's Earlybird ranks the newest postings first — a news reader wants the recent
-  stories, and a word found in 13,000 stories costs the same as one found in 4,000.
-  Counting is not windowed; above EXACT_COUNT_LIMIT matches the count is the index's own
-  (it may include a few drafts, images or authors) and is reported as an estimate.
+  stories, and a word found in 13,000 stories costs about what one found in 500 does.
+- A bounded count: the window's own size is the count when the window is not full (most
+  queries need no counting query); a full window means "more than WINDOW"
+  (`total_is_lower_bound`), as search engines answer "about".
 
 With any other search backend (Elasticsearch, OpenSearch) the backend's own query is used.
 """
@@ -35,8 +36,9 @@ from nashra.news.models import ArticlePage
 # A word of the headline counts this many times a word of the text.
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
-WINDOW = 2000
-EXACT_COUNT_LIMIT = 2000
+WINDOW = 500
+# PostgreSQL reads a common word's matches among this many newest index entries first.
+NEWEST_SLICE = 10_000
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,19 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Window:
+    """One pass over the index: the best stories among the newest WINDOW matches."""
+
+    candidates: list[Candidate]
+    size: int  # matching live stories that the window held
+    full: bool  # the window was filled: more matches lie past it
+
+
+@dataclass(frozen=True)
 class Ranked:
     candidates: list[Candidate]  # best first
     total: int  # stories that hold any of the words, under the filters
-    total_is_estimate: bool = False
+    total_is_lower_bound: bool = False  # more than `total` match
 
 
 def direct_sql_supported() -> bool:
@@ -74,13 +85,19 @@ def ranked(terms: list[str], *, filters: Filters, limit: int) -> Ranked:
     if not direct_sql_supported():
         return _ranked_by_backend(terms, filters=filters, limit=limit)
     sql = _SQLite() if connection.vendor == "sqlite" else _Postgres()
-    candidates = sql.top(terms, every=True, filters=filters, limit=limit)
+    every = sql.top(terms, every=True, filters=filters, limit=limit)
+    candidates, counted = every.candidates, every
     if len(terms) > 1 and len(candidates) < limit:
         seen = {c.page_id for c in candidates}
-        more = sql.top(terms, every=False, filters=filters, limit=limit + len(seen))
-        candidates += [c for c in more if c.page_id not in seen][: limit - len(candidates)]
-    total, estimate = sql.count(terms, filters=filters)
-    return Ranked(candidates, max(total, len(candidates)), estimate)
+        some = sql.top(terms, every=False, filters=filters, limit=limit + len(seen))
+        candidates += [c for c in some.candidates if c.page_id not in seen][: limit - len(candidates)]
+        counted = some
+    elif len(terms) > 1 and not every.full:
+        # The stories with some of the words were not read: count them, up to the bound.
+        counted = sql.count(terms, filters=filters)
+    # A full window means the matches go on past it: the count is a lower bound.
+    total = WINDOW if counted.full else counted.size
+    return Ranked(candidates, max(total, len(candidates)), counted.full)
 
 
 def phrase_matches(terms: list[str], candidates: list[Candidate]) -> set[int]:
@@ -149,6 +166,13 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _bounded_count(rows_sql: str, params: list, *, with_clause: str = "") -> Window:
+    """How many rows `rows_sql` gives, counted up to WINDOW."""
+    (size,), = _fetch(
+        f"{with_clause}SELECT COUNT(*) FROM ({rows_sql} LIMIT {WINDOW}) AS matches", params)
+    return Window([], size, size >= WINDOW)
+
+
 def _aware(value):
     if value is None or isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value
@@ -173,28 +197,25 @@ class _SQLite:
             f"AND p.id = CAST(e.object_id AS INTEGER) AND {where}"
         ), params
 
-    def top(self, terms, *, every: bool, filters: Filters, limit: int) -> list[Candidate]:
+    def top(self, terms, *, every: bool, filters: Filters, limit: int) -> Window:
         joined, params = self._joined(filters)
         # bm25() is lower for better matches; FTS5 columns are (autocomplete, body, title).
         rows = _fetch(
-            f"SELECT page_id, published, entry_id FROM ("
+            f"SELECT page_id, published, entry_id, COUNT(*) OVER () FROM ("
             f"SELECT p.id AS page_id, p.first_published_at AS published, e.id AS entry_id, "
             f"bm25({FTS}, 0.0, {BODY_WEIGHT}, {TITLE_WEIGHT}) AS score "
             f"{joined} ORDER BY {FTS}.rowid DESC LIMIT {WINDOW}"
             f") ORDER BY score, page_id DESC LIMIT %s",
             [self._match(terms, "AND" if every else "OR"), _content_type_id(), *params, limit],
         )
-        return [Candidate(pk, _aware(published), entry) for pk, published, entry in rows]
+        size = rows[0][3] if rows else 0
+        return Window([Candidate(pk, _aware(published), entry)
+                       for pk, published, entry, _ in rows], size, size >= WINDOW)
 
-    def count(self, terms, *, filters: Filters) -> tuple[int, bool]:
-        match = self._match(terms, "OR")
-        if not filters:
-            (matches,), = _fetch(f"SELECT COUNT(*) FROM {FTS} WHERE {FTS} MATCH %s", [match])
-            if matches > EXACT_COUNT_LIMIT:
-                return matches, True
+    def count(self, terms, *, filters: Filters) -> Window:
         joined, params = self._joined(filters)
-        (total,), = _fetch(f"SELECT COUNT(*) {joined}", [match, _content_type_id(), *params])
-        return total, False
+        return _bounded_count(f"SELECT 1 {joined}",
+                              [self._match(terms, "OR"), _content_type_id(), *params])
 
 
 class _Postgres:
@@ -211,39 +232,59 @@ class _Postgres:
             f"AND {where}"
         ), params
 
-    def top(self, terms, *, every: bool, filters: Filters, limit: int) -> list[Candidate]:
+    def top(self, terms, *, every: bool, filters: Filters, limit: int) -> Window:
         tsquery, query_params = self._tsquery(terms, "AND" if every else "OR")
-        joined, params = self._joined(filters)
+        with_q = f"WITH q(query) AS MATERIALIZED (SELECT {tsquery}) "
+        where, page_params = _page_conditions(filters, "TRUE")
+        if filters:  # the window: matching stories that pass the filters, newest first
+            joined, _ = self._joined(filters)
+            entry_ids = [row[0] for row in _fetch(
+                f"{with_q}SELECT e.id FROM q, {joined.removeprefix('FROM ')} "
+                f"ORDER BY e.id DESC LIMIT {WINDOW}",
+                [*query_params, _content_type_id(), *page_params])]
+        else:
+            # Newest entries first: the GIN bitmap ANDed with a primary-key range, so a common
+            # word costs a read of its matches among the newest entries, not of all of them.
+            # The first slice's yield sizes the second; the last reads everything.
+            matches = (f"{with_q}SELECT e.id FROM q, {ENTRY} e "
+                       f"WHERE (e.title @@ q.query OR e.body @@ q.query) "
+                       f"AND e.content_type_id = %s ")
+            order = f"ORDER BY e.id DESC LIMIT {WINDOW}"
+            params = [*query_params, _content_type_id()]
+            (newest_id,), = _fetch(f"SELECT COALESCE(MAX(id), 0) FROM {ENTRY}", [])
+            span = NEWEST_SLICE
+            while True:
+                floor = newest_id - span
+                sliced = f"AND e.id > {int(floor)} " if floor > 0 else ""
+                entry_ids = [row[0] for row in _fetch(matches + sliced + order, params)]
+                if len(entry_ids) >= WINDOW or not sliced:
+                    break
+                span = span * 2 * WINDOW // len(entry_ids) if entry_ids else newest_id
+        if not entry_ids:
+            return Window([], 0, False)
+        # ts_rank reads each body tsvector (TOASTed): only the window's rows pay for it.
         rows = _fetch(
-            f"WITH q(query) AS MATERIALIZED (SELECT {tsquery}), "
-            f"w AS (SELECT p.id AS page_id, p.first_published_at AS published, e.id AS entry_id, "
-            f"e.title, e.body, q.query FROM q, {joined.removeprefix('FROM ')} "
-            f"ORDER BY e.id DESC LIMIT {WINDOW}) "
-            f"SELECT page_id, published, entry_id FROM w ORDER BY "
-            f"{TITLE_WEIGHT} * ts_rank(w.title, w.query) + {BODY_WEIGHT} * ts_rank(w.body, w.query) "
-            f"DESC, page_id DESC LIMIT %s",
-            [*query_params, _content_type_id(), *params, limit],
+            f"{with_q}SELECT p.id, p.first_published_at, e.id, COUNT(*) OVER () "
+            f"FROM q, {ENTRY} e JOIN {PAGE} p ON p.id = e.object_id::integer "
+            f"WHERE e.id = ANY(%s) AND {where} "
+            f"ORDER BY {TITLE_WEIGHT} * ts_rank(e.title, q.query) "
+            f"+ {BODY_WEIGHT} * ts_rank(e.body, q.query) DESC, p.id DESC LIMIT %s",
+            [*query_params, entry_ids, *page_params, limit],
         )
-        return [Candidate(pk, published, entry) for pk, published, entry in rows]
+        size = rows[0][3] if rows else 0
+        return Window([Candidate(pk, published, entry) for pk, published, entry, _ in rows],
+                      size, len(entry_ids) >= WINDOW)
 
-    def count(self, terms, *, filters: Filters) -> tuple[int, bool]:
+    def count(self, terms, *, filters: Filters) -> Window:
         tsquery, query_params = self._tsquery(terms, "OR")
-        if not filters:
-            (matches,), = _fetch(
-                f"SELECT COUNT(*) FROM {ENTRY} e, (SELECT {tsquery}) AS q(query) "
-                f"WHERE (e.title @@ q.query OR e.body @@ q.query) AND e.content_type_id = %s",
-                [*query_params, _content_type_id()],
-            )
-            if matches > EXACT_COUNT_LIMIT:
-                return matches, True
         joined, params = self._joined(filters)
-        (total,), = _fetch(
-            f"SELECT COUNT(*) FROM (SELECT {tsquery}) AS q(query), "
-            f"{joined.removeprefix('FROM ')}",
+        # A materialized query hides the words from the planner, which then reads the GIN
+        # indexes; seeing a common word it would scan the table and test every tsvector.
+        return _bounded_count(
+            f"SELECT 1 FROM q, {joined.removeprefix('FROM ')}",
             [*query_params, _content_type_id(), *params],
+            with_clause=f"WITH q(query) AS MATERIALIZED (SELECT {tsquery}) ",
         )
-        return total, False
-
 
 
 # --- other backends (Elasticsearch, OpenSearch) -------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from nashra.arabic.analysis import analyse
+from nashra.arabic.normalize import QUICK_FOLD_EXACT_RE, quick_fold
 from nashra.news.models import ArticlePage
 from nashra.news.selectors import SectionRef, section_for_path
 
@@ -51,7 +52,7 @@ class SearchResults:
     terms: list[str]
     total: int
     hits: list[SearchHit]
-    total_is_estimate: bool = False  # a count from the index alone, for very common words
+    total_is_lower_bound: bool = False  # more than `total` stories match
 
 
 def search_terms(raw: str | None) -> list[str]:
@@ -93,7 +94,7 @@ def articles_search(*, query: str, section=None, date_from: dt.date | None = Non
         for a in (articles[pk] for pk in shown if pk in articles)
     ]
     return SearchResults(query=query, terms=terms, total=found.total, hits=hits,
-                         total_is_estimate=found.total_is_estimate)
+                         total_is_lower_bound=found.total_is_lower_bound)
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -141,11 +142,20 @@ def _word_terms(word: str) -> frozenset[str]:
     return frozenset(analyse(word))
 
 
+def _matches(word: str, terms: set[str]) -> bool:
+    """Whether `word` analyses to a query term; most words are ruled out by a cheap fold."""
+    if QUICK_FOLD_EXACT_RE.fullmatch(word):
+        folded = quick_fold(word)
+        if not any(term in folded for term in terms):
+            return False
+    return bool(_word_terms(word) & terms)
+
+
 def highlight(text: str, terms: set[str]) -> str:
     """Escape `text` and wrap every word whose analysed form is a query term in <mark>."""
     out, last = [], 0
     for match in _RAW_WORD_RE.finditer(text):
-        if _word_terms(match.group()) & terms:
+        if _matches(match.group(), terms):
             out.append(html.escape(text[last:match.start()]))
             out.append(f"<mark>{html.escape(match.group())}</mark>")
             last = match.end()
@@ -158,7 +168,7 @@ def snippet(article: ArticlePage, terms: set[str]) -> str:
     text = " ".join(article_text(article, limit=SNIPPET_SCAN_CHARS)[:SNIPPET_SCAN_CHARS].split())
     start = 0
     for match in _RAW_WORD_RE.finditer(text):
-        if _word_terms(match.group()) & terms:
+        if _matches(match.group(), terms):
             start = max(0, match.start() - SNIPPET_CHARS // 4)
             break
     if start:

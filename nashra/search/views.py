@@ -92,7 +92,7 @@ def search_api(request):
     return JsonResponse(
         {
             "total": results.total,
-            "total_is_estimate": results.total_is_estimate,
+            "total_is_lower_bound": results.total_is_lower_bound,
             "results": [
                 {
                     "title": hit.article.title,

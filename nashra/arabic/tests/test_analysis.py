@@ -128,3 +128,18 @@ def test_stemming_never_empties_a_token(text):
 def test_unknown_stemmer_is_refused():
     with pytest.raises(ValueError, match="unknown stemmer"):
         analyse("نص", stemmer="porter")
+
+
+@given(st.text(alphabet=st.one_of(
+    st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+    st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+    st.sampled_from("\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2066\u2069\ufeff"),
+)))
+def test_quick_fold_keeps_every_term_of_text_it_covers(text):
+    from nashra.arabic.normalize import QUICK_FOLD_EXACT_RE, quick_fold
+
+    if not QUICK_FOLD_EXACT_RE.fullmatch(text):
+        return
+    folded = quick_fold(text)
+    for term in analyse(text):
+        assert term in folded

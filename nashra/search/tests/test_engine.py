@@ -28,7 +28,10 @@ def test_stories_with_every_word_come_before_stories_with_some(make_article):
     both = make_article(title="خبر قصير", body="افتتاح ميناء جديد في مدينة الحديدة.")
     found = engine.ranked(analyse("ميناء الحديدة"), filters=engine.Filters(), limit=10)
     assert _titles(found)[0] == both.title
-    assert found.total == 2 and not found.total_is_estimate
+    assert found.total == 2 and not found.total_is_lower_bound
+    # enough stories hold every word: those with some are counted, not read
+    found = engine.ranked(analyse("ميناء الحديدة"), filters=engine.Filters(), limit=1)
+    assert _titles(found) == [both.title] and found.total == 2
 
 
 def test_drafts_and_private_stories_are_neither_found_nor_counted(make_article):
@@ -44,20 +47,22 @@ def test_drafts_and_private_stories_are_neither_found_nor_counted(make_article):
     assert private.pk not in [c.page_id for c in found.candidates]
 
 
-def test_a_count_above_the_exact_limit_is_the_index_estimate(make_article, monkeypatch, client):
+def test_a_count_past_the_limit_is_a_lower_bound(make_article, monkeypatch, client):
     for i in range(4):
         make_article(title=f"إعصار يقترب من الساحل {i}")
-    monkeypatch.setattr(engine, "EXACT_COUNT_LIMIT", 2)
     found = engine.ranked(analyse("إعصار"), filters=engine.Filters(), limit=10)
-    assert found.total == 4 and found.total_is_estimate
-    data = json.loads(client.get("/api/search/", {"q": "إعصار"}).content)
-    assert data["total_is_estimate"] is True
-    assert "نحو 4 نتيجة" in client.get("/search/", {"q": "إعصار"}).content.decode()
-    # with a filter the count is always exact
+    assert found.total == 4 and not found.total_is_lower_bound
+    monkeypatch.setattr(engine, "WINDOW", 2)
+    found = engine.ranked(analyse("إعصار"), filters=engine.Filters(), limit=1)
+    assert found.total == 2 and found.total_is_lower_bound
+    data = json.loads(client.get("/api/search/", {"q": "إعصار", "limit": 1}).content)
+    assert data["total"] == 2 and data["total_is_lower_bound"] is True
+    assert "أكثر من 2 نتيجة" in client.get("/search/", {"q": "إعصار"}).content.decode()
+    # filters are counted inside the same bound
     section = SectionPage.objects.get(title="عربية ودولية")
     found = engine.ranked(analyse("إعصار"), filters=engine.Filters(section_path=section.path),
-                          limit=10)
-    assert found.total == 4 and not found.total_is_estimate
+                          limit=1)
+    assert found.total == 2 and found.total_is_lower_bound
 
 
 def test_ranking_window_keeps_the_most_recently_indexed_matches(make_article, monkeypatch):
@@ -67,7 +72,7 @@ def test_ranking_window_keeps_the_most_recently_indexed_matches(make_article, mo
     found = engine.ranked(analyse("فيضان"), filters=engine.Filters(), limit=10)
     assert {c.page_id for c in found.candidates} == {s.pk for s in newer}
     assert old.pk not in {c.page_id for c in found.candidates}
-    assert found.total == 4  # counting is not windowed
+    assert found.total == 3 and found.total_is_lower_bound  # "more than 3"
 
 
 def test_pages_past_the_reranked_candidates_continue_the_same_list(make_article, monkeypatch):
@@ -86,3 +91,20 @@ def test_phrase_matches_read_the_analysed_text(make_article):
     found = engine.ranked(analyse("التنسيق الأمني"), filters=engine.Filters(), limit=10)
     assert engine.phrase_matches(analyse("التنسيق الأمني"), found.candidates) == {together.pk}
     assert apart.pk in {c.page_id for c in found.candidates}
+
+
+def test_newest_slices_grow_until_the_window_fills(make_article, monkeypatch):
+    matching = []
+    for i in range(5):
+        matching.append(make_article(title=f"قمة اقتصادية رقم {i}"))
+        make_article(title=f"خبر رياضي رقم {i}")
+        make_article(title=f"خبر ثقافي رقم {i}")
+    monkeypatch.setattr(engine, "WINDOW", 3)
+    monkeypatch.setattr(engine, "NEWEST_SLICE", 1)  # PostgreSQL: a slice far too small
+    found = engine.ranked(analyse("قمة"), filters=engine.Filters(), limit=10)
+    assert {c.page_id for c in found.candidates} == {s.pk for s in matching[-3:]}
+    assert found.total == 3 and found.total_is_lower_bound
+    monkeypatch.setattr(engine, "WINDOW", 10)  # every slice too small: the last reads all
+    found = engine.ranked(analyse("قمة"), filters=engine.Filters(), limit=10)
+    assert {c.page_id for c in found.candidates} == {s.pk for s in matching}
+    assert found.total == 5 and not found.total_is_lower_bound
