@@ -38,6 +38,9 @@ class SpamBackend:
     name: str = ""
     options: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        """Subclasses set up per-instance state here."""
+
     def check(self, submission: Submission) -> Verdict:  # pragma: no cover - interface
         raise NotImplementedError
 
