@@ -159,3 +159,14 @@ def test_akismet_unreachable_falls_back(article, old_token, monkeypatch):
             meta=services.RequestMeta(fill_token=old_token),
             body="أتمنى أن تتابعوا الملف، فالقضية تمس آلاف الأسر.")
     assert c.status == Comment.Status.APPROVED
+
+
+def test_single_comment_scoring_equals_the_batch_path():
+    """`score` hashes by hand for speed; it must give exactly what the vectorizers give."""
+    import pickle
+
+    est = pickle.loads(classifier.shipped_model_bytes())
+    examples = classifier.load_jsonl(classifier.TEST_FILE)[::10]
+    batch = classifier.score_many(est, examples)
+    for example, expected in zip(examples, batch, strict=True):
+        assert classifier.score(est, example).spam == pytest.approx(expected, abs=1e-9)
