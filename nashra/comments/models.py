@@ -140,6 +140,9 @@ class FilterState(models.Model):
     class Meta:
         verbose_name = "حالة مرشح التعليقات"
 
+    def __str__(self):
+        return f"مرشح التعليقات، الإصدار {self.version}"
+
 
 class TrainingExample(models.Model):
     """What the filter was taught after setup, so a full retrain keeps every lesson."""
@@ -158,3 +161,6 @@ class TrainingExample(models.Model):
         Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.label}: {self.body[:40]}"

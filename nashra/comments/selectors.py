@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from . import keys
@@ -50,6 +51,26 @@ def comment_counts(*, page_ids) -> dict[int, int]:
         .values("page_id").annotate(n=Count("id"))
     )
     return {r["page_id"]: r["n"] for r in rows}
+
+
+COUNTS_CACHE_KEY = "nashra:comments:counts:v1"
+
+
+def comment_counts_cached() -> dict[int, int]:
+    """Approved counts of every article that has any: one query when cold, none when warm."""
+    counts = cache.get(COUNTS_CACHE_KEY)
+    if counts is None:
+        counts = dict(
+            Comment.objects.filter(status=Comment.Status.APPROVED)
+            .values_list("page_id").annotate(n=Count("id")).values_list("page_id", "n")
+        )
+        cache.set(COUNTS_CACHE_KEY, counts, 60 * 60)
+    return counts
+
+
+def comment_counts_changed() -> None:
+    """Call when a comment is published or stops being published."""
+    cache.delete(COUNTS_CACHE_KEY)
 
 
 def pending_count() -> int:

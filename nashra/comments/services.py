@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from . import keys
+from . import keys, selectors
 from .models import Comment, CommentSettings, TrainingExample
 from .moderation import CheapChecks, get_moderator
 from .spam import classifier, store
@@ -119,19 +120,19 @@ def comment_create(
         comment.status = Comment.Status.PENDING
         comment.reasons = ["تعذر الفحص الآلي"]
     comment.save(update_fields=["status", "spam_score", "reasons"])
+    if comment.status == Comment.Status.APPROVED:
+        selectors.comment_counts_changed()
     return comment
 
 
 def _is_duplicate(comment: Comment) -> bool:
+    """The same words (after normalizing) on this article, or from this commenter, today."""
     since = timezone.now() - DUPLICATE_WINDOW
     return (
         Comment.objects.filter(body_key=comment.body_key, created_at__gte=since)
+        .filter(Q(page_id=comment.page_id) | Q(email_key=comment.email_key))
         .exclude(pk=comment.pk)
-        .filter(page_id=comment.page_id)
         .exists()
-        or Comment.objects.filter(
-            body_key=comment.body_key, email_key=comment.email_key, created_at__gte=since
-        ).exclude(pk=comment.pk).exists()
     )
 
 
@@ -171,6 +172,7 @@ def comment_moderate(*, comment: Comment, action: str, user=None) -> Comment:
     teach = label is not None and comment.taught_label != label
     if teach:
         comment.taught_label = label
+    selectors.comment_counts_changed()
     comment.save(update_fields=["status", "status_before_trash", "decided_at", "decided_by",
                                 "taught_label"])
     if teach:
@@ -210,6 +212,7 @@ def comments_erase_author(*, email: str) -> int:
         TrainingExample.objects.filter(email_key=key).delete()
         TrainingExample.objects.filter(comment__email_key=key).delete()
         count, _ = Comment.objects.filter(email_key=key).delete()
+    selectors.comment_counts_changed()
     return count
 
 
@@ -218,7 +221,6 @@ def comments_purge(*, now: dt.datetime | None = None) -> int:
     from wagtail.models import Site
 
     now = now or timezone.now()
-    total = 0
     days = {CommentSettings.for_site(site).spam_retention_days for site in Site.objects.all()}
     retention = max(days) if days else 30
     cutoff = now - dt.timedelta(days=retention)
@@ -226,4 +228,6 @@ def comments_purge(*, now: dt.datetime | None = None) -> int:
         status__in=[Comment.Status.SPAM, Comment.Status.TRASH], created_at__lt=cutoff
     )
     total, _ = stale.delete()
+    if total:
+        selectors.comment_counts_changed()  # approved replies go with a purged parent
     return total

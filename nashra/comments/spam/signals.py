@@ -137,7 +137,7 @@ def signals_of(body: str, *, author: str = "", url: str = "") -> Signals:
     )
 
 
-def _count(n: int, one: str, two: str, few: str, many: str) -> str:
+def count_phrase(n: int, one: str, two: str, few: str, many: str) -> str:
     """Arabic number agreement: 1, 2, 3–10 and 11+ take different forms."""
     if n == 1:
         return one
@@ -151,16 +151,16 @@ def reasons_of(s: Signals) -> list[str]:
     """What a moderator reads next to a held or spam comment."""
     reasons = []
     if s.links:
-        reasons.append(_count(s.links, "رابط", "رابطان", "روابط", "رابطًا"))
+        reasons.append(count_phrase(s.links, "رابط", "رابطان", "روابط", "رابطًا"))
     if s.emails:
-        reasons.append(_count(s.emails, "بريد إلكتروني في النص", "عنوانا بريد في النص",
+        reasons.append(count_phrase(s.emails, "بريد إلكتروني في النص", "عنوانا بريد في النص",
                               "عناوين بريد في النص", "عنوان بريد في النص"))
     if s.whatsapp:
         reasons.append("رقم واتساب" if s.phones else "ذكر واتساب")
     if s.telegram:
         reasons.append("ذكر تيليجرام")
     if s.phones and not s.whatsapp:
-        reasons.append(_count(s.phones, "رقم هاتف", "رقما هاتف", "أرقام هواتف", "رقم هاتف"))
+        reasons.append(count_phrase(s.phones, "رقم هاتف", "رقما هاتف", "أرقام هواتف", "رقم هاتف"))
     if s.link_in_name:
         reasons.append("رابط أو رقم في اسم الكاتب")
     if s.zero_width:

@@ -1,13 +1,14 @@
 import nh3
 from django import template
 from django.contrib.messages import get_messages
-from django.utils.html import urlize
+from django.utils.html import format_html, urlize
 from django.utils.safestring import mark_safe
 
 from .. import selectors, services
 from ..forms import CommentForm
 from ..models import CommentSettings
 from ..moderation import get_moderator
+from ..spam.signals import count_phrase
 from ..views import own_comment_from
 
 register = template.Library()
@@ -46,5 +47,10 @@ def article_comments(context, page):
 
 
 @register.simple_tag
-def comment_count(page) -> int:
-    return selectors.comment_count(page=page)
+def comment_count_badge(article) -> str:
+    """«٣ تعليقات» on an article card, or nothing; no query per card (a cached map)."""
+    n = selectors.comment_counts_cached().get(article.pk, 0)
+    if not n:
+        return ""
+    text = count_phrase(n, "تعليق واحد", "تعليقان", "تعليقات", "تعليقًا")
+    return format_html('<span class="card__comments"> · {}</span>', text)

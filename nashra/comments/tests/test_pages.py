@@ -112,3 +112,20 @@ def test_thread_query_count(client, post, article, django_assert_max_num_queries
 
     with django_assert_max_num_queries(1):
         selectors.comment_thread(page=article)
+
+
+def test_comment_counts_on_article_lists(client, article, make_article, home,
+                                         django_assert_max_num_queries):
+    other = make_article(title="خبر آخر بلا تعليقات")
+    for i in range(3):
+        c = services.comment_create(page=article, author_name="أ", author_email=f"{i}@example.org",
+                                    body=f"تعليق رقم {i}")
+        services.comment_moderate(comment=c, action="approve")
+    section = article.get_parent()
+    page = client.get(section.url).content.decode()
+    assert page.count("٣ تعليقات") == 1  # the article with three; none on the other
+    assert other.title in page
+    from nashra.comments import selectors
+
+    with django_assert_max_num_queries(0):  # warm: no query per card
+        selectors.comment_counts_cached()
