@@ -2,9 +2,12 @@
 pending count in the menu. Every decision goes through services.comment_moderate, so it teaches
 the filter."""
 
+import json
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -132,7 +135,7 @@ Comment.history_display = _history_display
 def comment_listing_buttons(snippet, user, next_url=None):
     if not isinstance(snippet, Comment) or not _can_moderate(user):
         return []
-    return [
+    buttons = [
         Button(
             ACTION_LABELS[action],
             reverse("comments_admin:moderate", args=[snippet.pk, action]) + f"?next={next_url or ''}",
@@ -140,6 +143,13 @@ def comment_listing_buttons(snippet, user, next_url=None):
         )
         for i, action in enumerate(ACTIONS_FOR.get(snippet.status, []))
     ]
+    buttons.append(Button("تصدير بيانات الكاتب",
+                          reverse("comments_admin:author_export", args=[snippet.pk]), priority=40))
+    if user.has_perm("comments.delete_comment"):
+        buttons.append(Button("محو كل تعليقات الكاتب",
+                              reverse("comments_admin:author_erase", args=[snippet.pk]),
+                              priority=41))
+    return buttons
 
 
 def moderate_view(request, comment_id: int, action: str):
@@ -160,9 +170,39 @@ def moderate_view(request, comment_id: int, action: str):
     })
 
 
+def author_export_view(request, comment_id: int):
+    """Everything stored for this comment's author, as a JSON download."""
+    if not _can_moderate(request.user):
+        raise PermissionDenied
+    comment = get_object_or_404(Comment, pk=comment_id)
+    data = {"email": comment.author_email,
+            "comments": selectors.comments_export(email=comment.author_email)}
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="comments-{comment.pk}.json"'
+    return response
+
+
+def author_erase_view(request, comment_id: int):
+    """Delete every comment by this comment's author (after a confirmation page)."""
+    if not request.user.has_perm("comments.delete_comment"):
+        raise PermissionDenied
+    comment = get_object_or_404(Comment, pk=comment_id)
+    history = selectors.author_history(email_keys=[comment.email_key]).get(comment.email_key)
+    if request.method == "POST":
+        count = services.comments_erase_author(email=comment.author_email)
+        messages.success(request, f"حُذفت {count} تعليقات لهذا الكاتب وكل ما تعلّمه المرشح منها.")
+        return redirect(reverse(CommentViewSet().get_url_name("list")))
+    return render(request, "comments/admin/erase.html", {"comment": comment, "history": history})
+
+
 @hooks.register("register_admin_urls")
 def comment_admin_urls():
-    moderation = [path("<int:comment_id>/<str:action>/", moderate_view, name="moderate")]
+    moderation = [
+        path("<int:comment_id>/author/export/", author_export_view, name="author_export"),
+        path("<int:comment_id>/author/erase/", author_erase_view, name="author_erase"),
+        path("<int:comment_id>/<str:action>/", moderate_view, name="moderate"),
+    ]
     return [path("nashra-comments/", include((moderation, "comments_admin")))]
 
 

@@ -159,3 +159,22 @@ def test_menu_shows_pending_count(rf, article):
     items = [fn() for fn in hooks.get_hooks("register_admin_menu_item")]
     item = next(i for i in items if getattr(i, "name", "") == "comments")
     assert item.render_component(rf.get("/admin/")).label == "التعليقات (1)"
+
+
+def test_admin_search_filter_export_and_erase(admin_client, article):
+    c = services.comment_create(page=article, author_name="هالة", author_email="hala@example.org",
+                                body="تعليق عن النقل العام")
+    other = services.comment_create(page=article, author_name="زيد", author_email="z@example.org",
+                                    body="شيء مختلف تمامًا")
+    base = "/admin/snippets/comments/comment/"
+    found = admin_client.get(base, {"q": "النقل"}).content.decode()
+    assert "تعليق عن النقل العام" in found and "شيء مختلف تمامًا" not in found
+    by_author = admin_client.get(base, {"author_email": "Z@example.org"}).content.decode()
+    assert "شيء مختلف تمامًا" in by_author and "تعليق عن النقل العام" not in by_author
+    assert admin_client.get(f"{base}inspect/{c.pk}/").status_code == 200
+    export = admin_client.get(f"/admin/nashra-comments/{c.pk}/author/export/")
+    assert export.json()["comments"][0]["body"] == "تعليق عن النقل العام"
+    erase_url = f"/admin/nashra-comments/{c.pk}/author/erase/"
+    assert "hala@example.org" in admin_client.get(erase_url).content.decode()
+    admin_client.post(erase_url)
+    assert list(Comment.objects.values_list("pk", flat=True)) == [other.pk]
