@@ -39,6 +39,9 @@ class Comment(models.Model):
     reasons = models.JSONField("الأسباب", default=list, blank=True)
     # Keyed hash of the truncated address (IPv4 /24, IPv6 /48); never the address itself.
     ip_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The truncated address itself, kept only when Akismet is on: Akismet wants an address
+    # with each moderator's report, and the full one is never stored.
+    ip_prefix = models.CharField(max_length=45, blank=True, editable=False)
     user_agent = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField("التاريخ", auto_now_add=True, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)

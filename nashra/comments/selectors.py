@@ -101,6 +101,7 @@ def comments_export(*, email: str) -> list[dict]:
             "author_email": c.author_email, "author_url": c.author_url, "body": c.body,
             "status": c.status, "created_at": c.created_at.isoformat(),
             "ip_stored": "hashed truncated address" if c.ip_key else "none",
+            "ip_prefix": c.ip_prefix,
             "user_agent": c.user_agent,
         }
         for c in qs.order_by("created_at")

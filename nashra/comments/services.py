@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
@@ -100,6 +101,7 @@ def comment_create(
         author_name=author_name, author_email=author_email,
         email_key=keys.email_key(author_email), author_url=author_url, body=body,
         body_key=keys.body_key(body), ip_key=keys.ip_key(meta.ip),
+        ip_prefix=keys.truncate_ip(meta.ip) if settings.AKISMET_API_KEY else "",
         user_agent=meta.user_agent[:200], status=Comment.Status.PENDING,
         reasons=["لم يكتمل الفحص"],
     )
@@ -139,7 +141,7 @@ def _is_duplicate(comment: Comment) -> bool:
 def _submission(comment: Comment, meta: RequestMeta | None = None) -> Submission:
     return Submission(
         body=comment.body, author=comment.author_name, email=comment.author_email,
-        url=comment.author_url, ip=meta.ip if meta else "",
+        url=comment.author_url, ip=meta.ip if meta else comment.ip_prefix,
         user_agent=(meta.user_agent if meta else comment.user_agent),
         permalink=meta.permalink if meta else "",
     )

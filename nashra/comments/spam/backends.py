@@ -52,16 +52,13 @@ class LocalBackend(SpamBackend):
     """nashra's own classifier (spam/classifier.py); nothing leaves the server."""
 
     def check(self, submission: Submission) -> Verdict:
-        from . import classifier, signals, store
+        from . import classifier, store
 
         example = classifier.Example(
             body=submission.body, author=submission.author, url=submission.url
         )
         result = classifier.score(store.estimator(), example)
-        reasons = signals.reasons_of(result.signals)
-        if result.words:
-            reasons.append("كلمات مثل: " + "، ".join(result.words))
-        return Verdict(score=result.spam, reasons=tuple(reasons))
+        return Verdict(score=result.spam, reasons=tuple(classifier.reasons(result)))
 
     def learn(self, submission: Submission, *, label: str) -> None:
         pass  # the service teaches the local store directly (with the lesson recorded)

@@ -22,7 +22,7 @@ from sklearn.utils import murmurhash3_32
 from nashra.arabic.analysis import analyse
 from nashra.arabic.normalize import normalize
 
-from .signals import Signals, signals_of
+from .signals import Signals, reasons_of, signals_of
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAIN_FILE = DATA_DIR / "train.jsonl"
@@ -146,6 +146,14 @@ def score(est: SGDClassifier, example: Example) -> Score:
     p = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
     spammy = _spammy_words(coef, terms) if p >= 0.3 else ()
     return Score(spam=p, signals=sig, words=spammy)
+
+
+def reasons(result: Score) -> list[str]:
+    """What a moderator reads: the signals' reasons, then the words that weighed most."""
+    out = reasons_of(result.signals)
+    if result.words:
+        out.append("كلمات مثل: " + "، ".join(result.words))
+    return out
 
 
 def score_many(est: SGDClassifier, examples: Sequence[Example]) -> list[float]:

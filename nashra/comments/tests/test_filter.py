@@ -170,3 +170,35 @@ def test_single_comment_scoring_equals_the_batch_path():
     batch = classifier.score_many(est, examples)
     for example, expected in zip(examples, batch, strict=True):
         assert classifier.score(est, example).spam == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.django_db
+def test_akismet_says_spam_and_hears_the_decision(article, old_token, monkeypatch):
+    """A stand-in for Akismet's HTTP API (no network): spam on check, thanks on submit."""
+    import httpx
+
+    seen = []
+
+    def answer(self, request, **kwargs):
+        seen.append((request.url.path, dict(httpx.QueryParams(request.content.decode()))))
+        if request.url.path.endswith("comment-check"):
+            return httpx.Response(200, text="true", request=request)
+        return httpx.Response(200, text="Thanks for making the web a better place.",
+                              request=request)
+
+    monkeypatch.setattr(httpx.Client, "send", answer)
+    config = {**RECORDING, "remote": {
+        "BACKEND": "nashra.comments.spam.backends.AkismetBackend",
+        "OPTIONS": {"API_KEY": "k", "SITE_URL": "http://testserver"}}}
+    with override_settings(NASHRA_COMMENT_SPAM_BACKENDS=config, AKISMET_API_KEY="k"):
+        c = services.comment_create(
+            page=article, author_name="ندى", author_email="n@example.org",
+            meta=services.RequestMeta(fill_token=old_token, ip="203.0.113.5"),
+            body="أتمنى أن تتابعوا الملف، فالقضية تمس آلاف الأسر.")
+        assert c.status == Comment.Status.SPAM and "صنّفه Akismet مزعجًا" in c.reasons
+        services.comment_moderate(comment=c, action="not_spam")
+    paths = [p for p, _ in seen]
+    assert paths[0].endswith("comment-check") and paths[-1].endswith("submit-ham")
+    assert seen[0][1]["user_ip"] == "203.0.113.5"
+    assert seen[0][1]["comment_content"].startswith("أتمنى")
+    assert seen[-1][1]["user_ip"] == "203.0.113.0"  # only the truncated address was kept

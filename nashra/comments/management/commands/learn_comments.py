@@ -1,9 +1,7 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from nashra.comments import services
-from nashra.comments.spam import classifier
+from nashra.comments.management.jsonl import read_examples
 
 
 class Command(BaseCommand):
@@ -14,19 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", default="-")
 
     def handle(self, *args, file="-", **options):
-        stream = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
         examples = []
-        with stream:
-            for n, line in enumerate(stream, 1):
-                if not line.strip():
-                    continue
-                try:
-                    example = next(iter(classifier.parse_jsonl([line])))
-                except (ValueError, StopIteration) as exc:
-                    raise CommandError(f"line {n}: not a JSON object ({exc})") from exc
-                if example.label not in {"spam", "ham"}:
-                    raise CommandError(f'line {n}: "label" must be "spam" or "ham"')
-                examples.append(example)
+        for n, example in enumerate(read_examples(file), 1):
+            if example.label not in {"spam", "ham"}:
+                raise CommandError(f'comment {n}: "label" must be "spam" or "ham"')
+            examples.append(example)
         if examples:
             services.filter_learn_examples(examples=examples)
         self.stdout.write(f"taught {len(examples)} comments")
