@@ -29,6 +29,8 @@ def comment_body(text: str) -> str:
 def article_comments(context, page):
     """Everything under an article: the thread, the count, and the form (or why it is closed)."""
     request = context.get("request")
+    if getattr(request, "is_preview", False):
+        return {"preview": True}  # an editor's preview: no form for a page not yet live
     config = CommentSettings.for_request(request) if request else None
     own = own_comment_from(request) if request else None
     if own is not None and own.page_id != page.pk:

@@ -129,3 +129,17 @@ def test_comment_counts_on_article_lists(client, article, make_article, home,
 
     with django_assert_max_num_queries(0):  # warm: no query per card
         selectors.comment_counts_cached()
+
+
+@pytest.mark.parametrize(("is_preview", "shown"), [(False, True), (True, False)])
+def test_no_comment_section_in_an_editors_preview(rf, article, is_preview, shown):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.template import Context, Template
+
+    request = rf.get(article.url)
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    request.is_preview = is_preview
+    html = Template("{% load comments_tags %}{% article_comments page %}").render(
+        Context({"request": request, "page": article}))
+    assert ("ترك الرد" in html) is shown
