@@ -78,10 +78,10 @@ def rate_count_incr(*, ip_key: str) -> int:
         return 1
 
 
-def rate_refused(*, ip: str, config: CommentSettings) -> bool:
-    """True when this address is far over the limit: the view refuses before storing."""
-    count = cache.get(_rate_key(keys.ip_key(ip)), 0)
-    return count >= config.posts_per_ip_per_hour * HARD_RATE_FACTOR
+def rate_refused(*, ip: str) -> bool:
+    """True when this address is far over the limit: the view refuses before any query."""
+    key = keys.ip_key(ip)
+    return bool(key) and cache.get(f"{_rate_key(key)}:blocked") is not None
 
 
 def comment_create(
@@ -107,6 +107,8 @@ def comment_create(
     )
     try:
         count = rate_count_incr(ip_key=comment.ip_key)
+        if count >= config.posts_per_ip_per_hour * HARD_RATE_FACTOR:
+            cache.set(f"{_rate_key(comment.ip_key)}:blocked", 1, RATE_WINDOW_SECONDS)
         checks = CheapChecks(
             honeypot_filled=bool(meta.honeypot.strip()),
             over_rate=count > config.posts_per_ip_per_hour,

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, render
@@ -84,18 +85,22 @@ def own_comment_from(request):
 @require_POST
 @never_cache
 def post_comment(request, page_id: int):
+    ip = _client_ip(request)
+    if services.rate_refused(ip=ip):  # first: a flood costs one cache read a post
+        return _error(request, "أرسلت تعليقات كثيرة في وقت قصير. حاول مرة أخرى بعد ساعة.",
+                      status=429)
     page = Page.objects.live().public().filter(pk=page_id).first()
     if page is None:
         return _error(request, "المقال غير موجود.", status=404)
     page = page.specific
+    try:
+        request.POST  # noqa: B018 - read now, so an oversized body gets our answer
+    except RequestDataTooBig:
+        return _error(request, "التعليق أطول بكثير من المسموح (٥٠٠٠ حرف).", status=413, page=page)
     if not _csrf_ok(request):
         return _error(request, "انتهت صلاحية النموذج أو أُرسل من موقع آخر. أعد تحميل الصفحة "
                       "ثم أرسل تعليقك مرة أخرى.", status=403, page=page)
     config = CommentSettings.for_request(request)
-    ip = _client_ip(request)
-    if services.rate_refused(ip=ip, config=config):
-        return _error(request, "أرسلت تعليقات كثيرة في وقت قصير. حاول مرة أخرى بعد ساعة.",
-                      status=429, page=page)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _error(request, "لم يُنشر التعليق: صحّح الأخطاء المبيّنة ثم أعد الإرسال.",

@@ -50,6 +50,13 @@ def test_bad_input_gets_an_arabic_error_and_nothing_is_stored(post, fields, mess
     assert Comment.objects.count() == 0
 
 
+def test_body_over_the_upload_limit_gets_an_arabic_413(post):
+    response = post(body="ب" * 2_000_000)  # 4 MB of UTF-8, past DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert response.status_code == 413
+    assert "أطول بكثير من المسموح" in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
 def test_bad_input_as_json(post):
     data = post(json=True, author_email="x").json()
     assert not data["ok"] and "author_email" in data["errors"]
