@@ -125,7 +125,7 @@ def comment_create(
         comment.reasons = ["تعذر الفحص الآلي"]
     comment.save(update_fields=["status", "spam_score", "reasons"])
     if comment.status == Comment.Status.APPROVED:
-        selectors.comment_counts_changed()
+        _changed([comment.page_id])
     return comment
 
 
@@ -176,9 +176,9 @@ def comment_moderate(*, comment: Comment, action: str, user=None) -> Comment:
     teach = label is not None and comment.taught_label != label
     if teach:
         comment.taught_label = label
-    selectors.comment_counts_changed()
     comment.save(update_fields=["status", "status_before_trash", "decided_at", "decided_by",
                                 "taught_label"])
+    _changed([comment.page_id])
     if teach:
         comment_filter_teach(comment=comment, label=label)
     return comment
@@ -215,8 +215,9 @@ def comments_erase_author(*, email: str) -> int:
     with transaction.atomic():
         TrainingExample.objects.filter(email_key=key).delete()
         TrainingExample.objects.filter(comment__email_key=key).delete()
+        page_ids = set(Comment.objects.filter(email_key=key).values_list("page_id", flat=True))
         count, _ = Comment.objects.filter(email_key=key).delete()
-    selectors.comment_counts_changed()
+    _changed(page_ids)
     return count
 
 
@@ -231,7 +232,19 @@ def comments_purge(*, now: dt.datetime | None = None) -> int:
     stale = Comment.objects.filter(
         status__in=[Comment.Status.SPAM, Comment.Status.TRASH], created_at__lt=cutoff
     )
+    page_ids = set(stale.values_list("page_id", flat=True))
     total, _ = stale.delete()
     if total:
-        selectors.comment_counts_changed()  # approved replies go with a purged parent
+        _changed(page_ids)  # approved replies go with a purged parent
     return total
+
+
+def _changed(page_ids) -> None:
+    """What readers see under these pages may have changed: counts, caches, listeners."""
+    from wagtail.models import Page
+
+    from .signals import comments_changed
+
+    selectors.comment_counts_changed()
+    for page in Page.objects.filter(pk__in=list(page_ids)):
+        comments_changed.send(sender=Comment, page=page)

@@ -178,3 +178,23 @@ def test_admin_search_filter_export_and_erase(admin_client, article):
     assert "hala@example.org" in admin_client.get(erase_url).content.decode()
     admin_client.post(erase_url)
     assert list(Comment.objects.values_list("pk", flat=True)) == [other.pk]
+
+
+def test_comments_changed_signal_names_the_page(article):
+    from nashra.comments.signals import comments_changed
+
+    pages = []
+
+    def listener(sender, page, **kwargs):
+        pages.append(page.pk)
+
+    comments_changed.connect(listener)
+    try:
+        c = services.comment_create(page=article, author_name="أ", author_email="a@example.org",
+                                    body="تعليق")  # held: no token, nothing readers see changed
+        assert pages == []
+        services.comment_moderate(comment=c, action="approve")
+        services.comments_erase_author(email="a@example.org")
+    finally:
+        comments_changed.disconnect(listener)
+    assert pages == [article.pk, article.pk]
