@@ -39,6 +39,12 @@ def scheduler_tick() -> None:
     _close_stale_connections()
     try:
         call_command("publish_scheduled", verbosity=0)
+        # Housekeeping other apps ask for (e.g. purge_comments); one failing spares the rest.
+        for name in getattr(settings, "NASHRA_SCHEDULER_EXTRA_COMMANDS", ()):
+            try:
+                call_command(name, verbosity=0)
+            except Exception:
+                logger.exception("scheduled command %s failed", name)
     finally:
         _close_stale_connections()
 

@@ -51,12 +51,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nashra@localhost")
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # An Elasticsearch 8 cluster for search when one machine's database is not enough.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Comments are also checked by Akismet (a foreign cloud service) when a key is given.
+AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
 # -------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "nashra.core",
     "nashra.news",
     "nashra.search",
+    "nashra.comments",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -226,3 +229,16 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 NASHRA_SCHEDULER_OFFSET_SECONDS = 1
 NASHRA_PAGE_SIZE = 20
 NASHRA_HEADLINE_MAX_LENGTH = 255
+
+# --- comments (nashra.comments; docs/comments.md) -------------------------------------
+# The scheduler (nashra/core/scheduler.py) deletes spam and trash past retention every minute.
+NASHRA_SCHEDULER_EXTRA_COMMANDS = ["purge_comments"]
+NASHRA_COMMENT_MODERATOR = "nashra.comments.moderation.CommentModerator"
+NASHRA_COMMENT_SPAM_BACKENDS = {
+    "local": {"BACKEND": "nashra.comments.spam.backends.LocalBackend"},
+}
+if AKISMET_API_KEY:
+    NASHRA_COMMENT_SPAM_BACKENDS["akismet"] = {
+        "BACKEND": "nashra.comments.spam.backends.AkismetBackend",
+        "OPTIONS": {"API_KEY": AKISMET_API_KEY, "SITE_URL": WAGTAILADMIN_BASE_URL, "TIMEOUT": 2.0},
+    }

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CommentsConfig(AppConfig):
+    name = "nashra.comments"
+    label = "comments"
+    verbose_name = "التعليقات"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,113 @@
+"""The moderation policy: may a comment be posted here, and what becomes of it.
+
+Override `allow()` / `moderate()` in a subclass and point settings.NASHRA_COMMENT_MODERATOR at
+it to change the rules (e.g. hold every first comment).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from nashra.arabic.digits import to_arabic_indic_digits
+
+from .models import Comment
+from .spam.backends import Submission, get_backends
+
+
+@dataclass(frozen=True)
+class CheapChecks:
+    """What the request told us before any classifier ran."""
+
+    honeypot_filled: bool = False
+    token_missing: bool = False
+    token_invalid: bool = False
+    too_fast: bool = False
+    over_rate: bool = False
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+class CommentModerator:
+    def __init__(self, config):
+        self.config = config  # CommentSettings for the site
+
+    # --- may a comment be posted at all --------------------------------------------------
+    def closed_reason(self, page, *, now: dt.datetime | None = None) -> str:
+        """Why comments are closed on `page`, or "" when open."""
+        from .models import ArticleComments
+
+        if not self.config.enabled:
+            return "التعليقات متوقفة في الموقع."
+        switch = ArticleComments.objects.filter(page_id=page.pk).first()
+        if switch is not None and switch.closed:
+            return "أُغلقت التعليقات على هذا المقال."
+        days = self.config.close_after_days
+        published = getattr(page, "first_published_at", None)
+        if days and published and (now or timezone.now()) - published > dt.timedelta(days=days):
+            return f"أُغلقت التعليقات بعد {to_arabic_indic_digits(str(days))} يومًا من النشر."
+        return ""
+
+    def allow(self, page) -> bool:
+        return not self.closed_reason(page)
+
+    # --- what becomes of a stored comment ----------------------------------------------
+    def moderate(self, comment: Comment, checks: CheapChecks, submission: Submission) -> Decision:
+        hard = self._cheap_reasons(checks)
+        verdicts = [backend.check(submission) for backend in get_backends()]
+        reasons = list(hard)
+        scores = []
+        unavailable = False
+        for verdict in verdicts:
+            reasons.extend(r for r in verdict.reasons if r not in reasons)
+            if verdict.score is not None:
+                scores.append(verdict.score)
+            unavailable |= verdict.unavailable
+        score = max(scores) if scores else 0.5
+        trusted = self.is_trusted(comment)
+        if trusted and not hard:
+            score *= self.config.trusted_discount
+        if hard and (checks.honeypot_filled or checks.over_rate or checks.duplicate):
+            return Decision(Comment.Status.SPAM, max(score, 1.0), reasons)
+        if score >= self.config.spam_threshold:
+            return Decision(Comment.Status.SPAM, score, reasons)
+        if hard or score >= self.config.hold_threshold:
+            return Decision(Comment.Status.PENDING, score, reasons)
+        # A checker that could not answer leaves a borderline comment for a person to judge.
+        if unavailable and score >= self.config.hold_threshold / 2:
+            return Decision(Comment.Status.PENDING, score, reasons)
+        return Decision(Comment.Status.APPROVED, score, [])
+
+    def is_trusted(self, comment: Comment) -> bool:
+        return Comment.objects.filter(
+            email_key=comment.email_key, status=Comment.Status.APPROVED, decided_at__isnull=False
+        ).exclude(pk=comment.pk).exists()
+
+    @staticmethod
+    def _cheap_reasons(checks: CheapChecks) -> list[str]:
+        reasons = []
+        if checks.honeypot_filled:
+            reasons.append("حقل مخفي مُلئ (روبوت)")
+        if checks.token_missing:
+            reasons.append("رمز النموذج مفقود")
+        if checks.token_invalid:
+            reasons.append("رمز النموذج غير صالح")
+        if checks.too_fast:
+            reasons.append("أُرسل أسرع مما يكتب إنسان")
+        if checks.over_rate:
+            reasons.append("تعليقات كثيرة من العنوان نفسه")
+        if checks.duplicate:
+            reasons.append("تعليق مكرر")
+        return reasons
+
+
+def get_moderator(config) -> CommentModerator:
+    return import_string(settings.NASHRA_COMMENT_MODERATOR)(config)

@@ -1,0 +1,108 @@
+"""Reads of comments: threads for a page, counts, the moderation queue, a commenter's data."""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+
+from . import keys
+from .models import Comment
+
+
+@dataclass
+class Node:
+    comment: Comment
+    replies: list["Node"] = field(default_factory=list)
+
+
+def comment_thread(*, page, extra: Comment | None = None) -> list[Node]:
+    """Approved comments of `page`, oldest first, replies nested under their parent (1 query).
+
+    `extra` is the reader's own held comment, shown to them alone.
+    """
+    rows = list(
+        Comment.objects.filter(page_id=page.pk, status=Comment.Status.APPROVED)
+        .only("id", "parent_id", "depth", "author_name", "author_url", "body", "created_at",
+              "status")
+        .order_by("created_at", "id")
+    )
+    if extra is not None and all(r.pk != extra.pk for r in rows):
+        rows.append(extra)
+    nodes = {c.pk: Node(c) for c in rows}
+    roots = []
+    for c in rows:
+        parent = nodes.get(c.parent_id) if c.parent_id else None
+        if parent is not None:
+            parent.replies.append(nodes[c.pk])
+        elif c.parent_id is None or c.pk == getattr(extra, "pk", None):
+            roots.append(nodes[c.pk])
+        # a reply whose parent is not shown (held, spam) is not shown either
+    return roots
+
+
+def comment_count(*, page) -> int:
+    return Comment.objects.filter(page_id=page.pk, status=Comment.Status.APPROVED).count()
+
+
+def comment_counts(*, page_ids) -> dict[int, int]:
+    """Approved comment counts for many pages in one query (article lists)."""
+    rows = (
+        Comment.objects.filter(page_id__in=list(page_ids), status=Comment.Status.APPROVED)
+        .values("page_id").annotate(n=Count("id"))
+    )
+    return {r["page_id"]: r["n"] for r in rows}
+
+
+COUNTS_CACHE_KEY = "nashra:comments:counts:v1"
+
+
+def comment_counts_cached() -> dict[int, int]:
+    """Approved counts of every article that has any: one query when cold, none when warm."""
+    counts = cache.get(COUNTS_CACHE_KEY)
+    if counts is None:
+        counts = dict(
+            Comment.objects.filter(status=Comment.Status.APPROVED)
+            .values_list("page_id").annotate(n=Count("id")).values_list("page_id", "n")
+        )
+        cache.set(COUNTS_CACHE_KEY, counts, 60 * 60)
+    return counts
+
+
+def comment_counts_changed() -> None:
+    """Call when a comment is published or stops being published."""
+    cache.delete(COUNTS_CACHE_KEY)
+
+
+def pending_count() -> int:
+    return Comment.objects.filter(status=Comment.Status.PENDING).count()
+
+
+def author_history(*, email_keys) -> dict[str, dict[str, int]]:
+    """Per commenter: how many comments in each status (for the moderation queue)."""
+    rows = (
+        Comment.objects.filter(email_key__in=list(email_keys))
+        .values("email_key")
+        .annotate(
+            approved=Count("id", filter=Q(status=Comment.Status.APPROVED)),
+            pending=Count("id", filter=Q(status=Comment.Status.PENDING)),
+            spam=Count("id", filter=Q(status=Comment.Status.SPAM)),
+        )
+    )
+    return {r["email_key"]: r for r in rows}
+
+
+def comments_export(*, email: str) -> list[dict]:
+    """Everything stored about the comments written with `email`."""
+    qs = Comment.objects.filter(email_key=keys.email_key(email)).select_related("page")
+    return [
+        {
+            "id": c.pk, "article": c.page.title, "article_url": c.page.url or "",
+            "parent_id": c.parent_id, "author_name": c.author_name,
+            "author_email": c.author_email, "author_url": c.author_url, "body": c.body,
+            "status": c.status, "created_at": c.created_at.isoformat(),
+            "ip_stored": "hashed truncated address" if c.ip_key else "none",
+            "ip_prefix": c.ip_prefix,
+            "user_agent": c.user_agent,
+        }
+        for c in qs.order_by("created_at")
+    ]

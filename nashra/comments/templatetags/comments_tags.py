@@ -1,0 +1,58 @@
+import nh3
+from django import template
+from django.contrib.messages import get_messages
+from django.utils.html import format_html, urlize
+from django.utils.safestring import mark_safe
+
+from .. import selectors, services
+from ..forms import CommentForm
+from ..models import CommentSettings
+from ..moderation import get_moderator
+from ..spam.signals import count_phrase
+from ..views import own_comment_from
+
+register = template.Library()
+
+_LINK_REL = "nofollow ugc noopener"
+
+
+@register.filter
+def comment_body(text: str) -> str:
+    """Plain text → escaped HTML with line breaks kept and bare links made clickable."""
+    html = urlize(text, trim_url_limit=60, autoescape=True)
+    html = nh3.clean(html, tags={"a"}, attributes={"a": {"href"}}, link_rel=_LINK_REL,
+                     url_schemes={"http", "https"})
+    return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - nh3-cleaned above
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def article_comments(context, page):
+    """Everything under an article: the thread, the count, and the form (or why it is closed)."""
+    request = context.get("request")
+    if getattr(request, "is_preview", False):
+        return {"preview": True}  # an editor's preview: no form for a page not yet live
+    config = CommentSettings.for_request(request) if request else None
+    own = own_comment_from(request) if request else None
+    if own is not None and own.page_id != page.pk:
+        own = None
+    closed = get_moderator(config).closed_reason(page) if config else ""
+    return {
+        "request": request,
+        "page": page,
+        "nodes": selectors.comment_thread(page=page, extra=own),
+        "count": selectors.comment_count(page=page),
+        "own": own,
+        "closed": closed,
+        "form": None if closed else CommentForm(initial={"ts": services.fill_token_make()}),
+        "messages": list(get_messages(request)) if request else [],
+    }
+
+
+@register.simple_tag
+def comment_count_badge(article) -> str:
+    """«٣ تعليقات» on an article card, or nothing; no query per card (a cached map)."""
+    n = selectors.comment_counts_cached().get(article.pk, 0)
+    if not n:
+        return ""
+    text = count_phrase(n, "تعليق واحد", "تعليقان", "تعليقات", "تعليقًا")
+    return format_html('<span class="card__comments"> · {}</span>', text)
