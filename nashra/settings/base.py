@@ -57,9 +57,11 @@ INSTALLED_APPS = [
     "nashra.core",
     "nashra.news",
     "nashra.search",
+    "nashra.distribution",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
@@ -226,3 +228,12 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 NASHRA_SCHEDULER_OFFSET_SECONDS = 1
 NASHRA_PAGE_SIZE = 20
 NASHRA_HEADLINE_MAX_LENGTH = 255
+
+# --- distribution (feeds, sitemaps, head tags, short links) -----------------------------
+# A slug, section or move change leaves a permanent redirect from every old URL (Wagtail).
+WAGTAILREDIRECTS_AUTO_CREATE = True
+NASHRA_FEED_ITEMS = 30
+NASHRA_FEED_CACHE_SECONDS = 60 * 60
+NASHRA_SITEMAP_CACHE_SECONDS = 60 * 60 * 24
+# Stories are grouped into child sitemaps by blocks of this many page ids (< 50,000 URLs each).
+NASHRA_SITEMAP_IDS_PER_FILE = 10_000

@@ -1,0 +1,153 @@
+"""Reads for feeds, sitemaps and head tags. Each costs a fixed number of queries."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Max, Prefetch
+from django.utils import timezone
+from taggit.models import Tag
+
+from nashra.core.models import NashraImage
+from nashra.news import selectors as news_selectors
+from nashra.news.models import ArticlePage, ArticlePageAuthor, Author
+
+# The 16:9 JPEG every story's hero gets at publish time (nashra.core.images.HERO_SPEC):
+# the picture for OpenGraph, X cards, JSON-LD and feed enclosures.
+SHARE_RENDITION = "format-jpeg|fill-1200x675-c80"
+NEWS_SITEMAP_HOURS = 48
+NEWS_SITEMAP_MAX = 1000
+
+
+def _with_people(queryset):
+    """Authors (in byline order) and tags of each story, two queries for the whole list."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "article_authors",
+            queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
+            to_attr="byline",
+        ),
+        "tags",
+    )
+
+
+def feed_articles(*, scope: str, obj, limit: int, full_text: bool) -> list[ArticlePage]:
+    """The newest stories of a feed: the site (obj = its root page), a section, tag or author."""
+    if scope in ("site", "section"):
+        queryset = news_selectors.articles_in_section(section=obj)
+    elif scope == "tag":
+        queryset = news_selectors.articles_with_tag(tag=obj)
+    elif scope == "author":
+        queryset = news_selectors.articles_by_author(author=obj)
+    else:  # pragma: no cover - a programming error, not input
+        raise ValueError(scope)
+    if full_text:
+        # The listing selector loads only what a card shows; a full-text feed needs the body.
+        queryset = queryset.defer(None)
+    return list(_with_people(queryset)[:limit])
+
+
+def body_images(articles) -> dict[int, NashraImage]:
+    """Every image used inside the bodies of `articles`, with renditions, in two queries."""
+    ids = {
+        block["value"].get("image")
+        for article in articles
+        for block in article.body.raw_data
+        if block["type"] == "image" and isinstance(block.get("value"), dict)
+    }
+    ids.discard(None)
+    if not ids:
+        return {}
+    images = NashraImage.objects.filter(pk__in=ids).prefetch_related("renditions")
+    return {image.pk: image for image in images}
+
+
+def byline(article) -> list[Author]:
+    rows = getattr(article, "byline", None)
+    if rows is None:
+        rows = ArticlePageAuthor.objects.filter(page=article).select_related("author").order_by(
+            "sort_order"
+        )
+    return [row.author for row in rows]
+
+
+# --- sitemaps --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One child sitemap of the archive: the live stories whose page id falls in a block."""
+
+    number: int
+    lastmod: dt.datetime | None
+    count: int
+
+
+def _live_articles():
+    return ArticlePage.objects.live().public()
+
+
+def article_buckets() -> list[Bucket]:
+    """Every non-empty block of story ids, with its newest change, in one grouped query."""
+    size = settings.NASHRA_SITEMAP_IDS_PER_FILE
+    rows = (
+        _live_articles()
+        .annotate(bucket=F("id") / size)
+        .values("bucket")
+        .annotate(lastmod=Max("last_published_at"), n=Count("id"))
+        .order_by("bucket")
+    )
+    return [Bucket(number=r["bucket"], lastmod=r["lastmod"], count=r["n"]) for r in rows]
+
+
+def articles_in_bucket(number: int):
+    size = settings.NASHRA_SITEMAP_IDS_PER_FILE
+    return (
+        _live_articles()
+        .filter(id__gte=number * size, id__lt=(number + 1) * size)
+        .select_related("hero_image")
+        .only(
+            "id", "url_path", "last_published_at", "latest_revision_created_at",
+            "hero_image__file", "hero_image__title", "hero_image__description",
+            "hero_image__caption",
+        )
+        .order_by("id")
+    )
+
+
+def articles_for_news(*, now: dt.datetime | None = None):
+    """Stories first published in the last 48 hours, newest first, at most 1,000."""
+    since = (now or timezone.now()) - dt.timedelta(hours=NEWS_SITEMAP_HOURS)
+    return (
+        _live_articles()
+        .filter(first_published_at__gte=since)
+        .only("id", "title", "url_path", "first_published_at")
+        .order_by("-first_published_at", "-id")[:NEWS_SITEMAP_MAX]
+    )
+
+
+def tags_in_use():
+    """Tags of live stories with the time their newest story changed."""
+    live_ids = _live_articles().values("id")
+    return (
+        Tag.objects.filter(news_articletag_items__content_object_id__in=live_ids)
+        .annotate(lastmod=Max("news_articletag_items__content_object__last_published_at"))
+        .order_by("slug")
+    )
+
+
+def authors_in_use() -> list[Author]:
+    """Authors of live stories with the time their newest story changed."""
+    live_ids = _live_articles().values("id")
+    rows = (
+        ArticlePageAuthor.objects.filter(page_id__in=live_ids)
+        .values("author_id")
+        .annotate(lastmod=Max("page__last_published_at"))
+    )
+    lastmods = {r["author_id"]: r["lastmod"] for r in rows}
+    authors = list(
+        Author.objects.filter(pk__in=lastmods).only("id", "slug", "name").order_by("slug")
+    )
+    for author in authors:
+        author.lastmod = lastmods[author.pk]
+    return authors
