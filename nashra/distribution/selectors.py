@@ -101,17 +101,17 @@ def article_buckets() -> list[Bucket]:
 
 
 def articles_in_bucket(number: int):
+    """Rows, not model instances: a child sitemap lists up to 10,000 of them."""
     size = settings.NASHRA_SITEMAP_IDS_PER_FILE
     return (
         _live_articles()
         .filter(id__gte=number * size, id__lt=(number + 1) * size)
-        .select_related("hero_image")
-        .only(
+        .order_by("id")
+        .values(
             "id", "url_path", "last_published_at", "latest_revision_created_at",
             "hero_image__file", "hero_image__title", "hero_image__description",
             "hero_image__caption",
         )
-        .order_by("id")
     )
 
 

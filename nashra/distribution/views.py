@@ -107,8 +107,7 @@ def sitemap_section(request, section):
     if not urls and section != "news":
         # An empty <urlset> is not valid; the index no longer lists this child anyway.
         raise Http404("خريطة الموقع هذه فارغة")
-    template = "distribution/sitemap_news.xml" if section == "news" else "distribution/sitemap.xml"
-    return TemplateResponse(request, template, {"urlset": urls}, content_type=XML)
+    return HttpResponse(sitemap.write(urls), content_type=XML)
 
 
 @require_GET
