@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from nashra.distribution import api as distribution_api
 from nashra.search import views as search_views
 
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("nashra.distribution.urls")),
     path("search/", search_views.search_page, name="search"),
     path("api/search/", search_views.search_api, name="search_api"),
+    path("api/v2/", distribution_api.urls()),  # the headless API (docs/api.md)
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -71,6 +71,8 @@ def cached_response(*, timeout: int, bucket: Callable[..., int | None] | None = 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
             number = bucket(**kwargs) if bucket else None
             gen_keys = [TREE, CONTENT if number is None else _bucket_key(number)]
             gens = ":".join(str(g) for g in _generations(gen_keys))

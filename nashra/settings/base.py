@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
