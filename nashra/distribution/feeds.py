@@ -109,7 +109,15 @@ class ArticleFeed(Feed):
         self.site_settings = SiteSettings.for_request(request)
         self.options = DistributionSettings.for_request(request)
         self.zone = zoneinfo.ZoneInfo(self.site_settings.time_zone)
+        self.page_urls = links.PageUrls(request)
+        self.sections = {}
         return super().__call__(request, *args, **kwargs)
+
+    def section_of(self, item):
+        parent = item.path[: -news_selectors.STEPLEN]
+        if parent not in self.sections:
+            self.sections[parent] = news_selectors.section_for_path(item.path)
+        return self.sections[parent]
 
     # --- the feed ---------------------------------------------------------------------
 
@@ -164,7 +172,7 @@ class ArticleFeed(Feed):
             item, self.body_images, lambda path: links.absolute(self.request, path))}
 
     def item_link(self, item):
-        return links.page_url(item, self.request)
+        return self.page_urls(item.url_path)
 
     def item_guid(self, item):
         # The short link: it stays the same when the headline, slug or section changes,
@@ -189,8 +197,8 @@ class ArticleFeed(Feed):
         return links.author_url(self.request, authors[0]) if len(authors) == 1 else None
 
     def item_categories(self, item):
-        section = news_selectors.section_for_path(item.path)
-        return ([section.title] if section else []) + [tag.name for tag in item.tags.all()]
+        section = self.section_of(item)
+        return ([section.title] if section else []) + [tag.name for tag in item.tag_list]
 
     def item_enclosures(self, item):
         if not item.hero_image_id:

@@ -6,6 +6,7 @@ whatever Host header a request carried. Paths come percent-encoded from Django's
 so Arabic slugs travel as ASCII.
 """
 
+import functools
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -14,6 +15,9 @@ from wagtail.models import Site
 from nashra.news.models import HomePage
 
 SHORT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+# What django.urls.reverse() leaves unquoted in a path (RFC 3986 sub-delimiters and "/~:@").
+SAFE = "!$&'()*+,;=/~:@"
+_SLUG = "SLUG"
 
 
 def site_for(request) -> Site | None:
@@ -42,9 +46,14 @@ def home_url(request) -> str:
     return root_url(request) + "/"
 
 
+@functools.cache
+def _route_template(route: str) -> str:
+    return HomePage.reverse_subpage_static(route, _SLUG)
+
+
 def route_url(request, route: str, slug: str) -> str:
-    """A tag or author page: a route below the home page."""
-    return home_url(request) + HomePage.reverse_subpage_static(route, slug)
+    """A tag or author page: a route below the home page (reversed once per route)."""
+    return home_url(request) + _route_template(route).replace(_SLUG, quote(slug, safe=SAFE), 1)
 
 
 def tag_url(request, tag) -> str:
@@ -71,8 +80,13 @@ def page_id_from_code(code: str) -> int | None:
     return int(code.lower(), 36)
 
 
+@functools.cache
+def _short_template() -> str:
+    return reverse("distribution:short_link", args=[_SLUG])
+
+
 def short_url(request, page_id: int) -> str:
-    return absolute(request, reverse("distribution:short_link", args=[short_code(page_id)]))
+    return absolute(request, _short_template().replace(_SLUG, short_code(page_id), 1))
 
 
 class PageUrls:
@@ -81,9 +95,6 @@ class PageUrls:
     A sitemap of 10,000 stories would otherwise run the URL resolver 10,000 times; this does
     the site lookup and the reverse() once and percent-encodes each path the same way.
     """
-
-    # What django.urls.reverse() leaves unquoted (RFC 3986 sub-delimiters and "/~:@").
-    SAFE = "!$&'()*+,;=/~:@"
 
     def __init__(self, request):
         current = site_for(request)
@@ -96,5 +107,5 @@ class PageUrls:
     def __call__(self, url_path: str) -> str | None:
         for root_path, root_url in self.roots:
             if url_path.startswith(root_path):
-                return root_url + quote(self.prefix + url_path[len(root_path):], safe=self.SAFE)
+                return root_url + quote(self.prefix + url_path[len(root_path):], safe=SAFE)
         return None

@@ -27,7 +27,7 @@ def _with_people(queryset):
             queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
             to_attr="byline",
         ),
-        "tags",
+        Prefetch("tags", to_attr="tag_list"),
     )
 
 
