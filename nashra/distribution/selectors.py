@@ -4,13 +4,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Prefetch
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.utils import timezone
 from taggit.models import Tag
+from wagtail.models import PageViewRestriction
 
 from nashra.core.models import NashraImage
 from nashra.news import selectors as news_selectors
-from nashra.news.models import ArticlePage, ArticlePageAuthor, Author
+from nashra.news.models import ArticlePage, ArticlePageAuthor, ArticleTag, Author
 
 # The 16:9 JPEG every story's hero gets at publish time (nashra.core.images.HERO_SPEC):
 # the picture for OpenGraph, X cards, JSON-LD and feed enclosures.
@@ -126,21 +127,36 @@ def articles_for_news(*, now: dt.datetime | None = None):
     )
 
 
-def tags_in_use():
-    """Tags of live stories with the time their newest story changed."""
-    live_ids = _live_articles().values("id")
-    return (
-        Tag.objects.filter(news_articletag_items__content_object_id__in=live_ids)
-        .annotate(lastmod=Max("news_articletag_items__content_object__last_published_at"))
-        .order_by("slug")
+def _public(prefix: str) -> Q:
+    """Leave out pages below a view restriction (one small query; none on most sites).
+
+    Written as plain path filters so that the aggregates below stay a single join, where
+    `ArticlePage.objects.public()` inside them cost PostgreSQL 0.5 s at 100,000 stories.
+    """
+    q = Q()
+    for path in PageViewRestriction.objects.values_list("page__path", flat=True):
+        q &= ~Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def tags_in_use() -> list[Tag]:
+    """Tags of live stories, by slug, with the time their newest story changed."""
+    rows = (
+        ArticleTag.objects.filter(_public("content_object__"), content_object__live=True)
+        .values("tag_id")
+        .annotate(lastmod=Max("content_object__last_published_at"))
     )
+    lastmods = {r["tag_id"]: r["lastmod"] for r in rows}
+    tags = list(Tag.objects.filter(pk__in=lastmods).order_by("slug"))
+    for tag in tags:
+        tag.lastmod = lastmods[tag.pk]
+    return tags
 
 
 def authors_in_use() -> list[Author]:
     """Authors of live stories with the time their newest story changed."""
-    live_ids = _live_articles().values("id")
     rows = (
-        ArticlePageAuthor.objects.filter(page_id__in=live_ids)
+        ArticlePageAuthor.objects.filter(_public("page__"), page__live=True)
         .values("author_id")
         .annotate(lastmod=Max("page__last_published_at"))
     )

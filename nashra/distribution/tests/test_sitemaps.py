@@ -168,3 +168,18 @@ def test_child_sitemap_queries_do_not_grow(client, make_article):
 def test_unknown_sitemaps_are_404(client, make_article, path):
     make_article()
     assert client.get(path).status_code == 404
+
+
+def test_private_sections_stay_out(client, make_article):
+    from wagtail.models import PageViewRestriction
+
+    public = make_article(title="خبر للعموم", section="أخبار", tags=["عام"], authors=["كاتب عام"])
+    hidden = make_article(title="خبر للمشتركين", section="خاص", tags=["سري"],
+                          authors=["كاتب خاص"])
+    PageViewRestriction.objects.create(page=hidden.get_parent(), restriction_type="password",
+                                       password="x")
+    urls = _all_urls(client)
+    assert public.get_full_url() in urls and hidden.get_full_url() not in urls
+    assert "http://localhost/tag/%D8%B9%D8%A7%D9%85/" in urls  # عام
+    assert not any("%D8%B3%D8%B1%D9%8A" in url for url in urls)  # سري
+    assert not any("%D8%AE%D8%A7%D8%B5" in url for url in urls)  # خاص (section and author)
