@@ -9,7 +9,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 from nashra.distribution import api as distribution_api
 from nashra.search import views as search_views
 
-
 urlpatterns = [
     # robots.txt, sitemaps, feeds and short links
     path("", include("nashra.distribution.urls")),
