@@ -174,9 +174,9 @@ def page_head(context) -> Head | None:
             head.feeds.append(_feed(request, section.title, "feed_section", section.id))
         head.short_link = links.short_url(request, specific.pk)
         image = _share_image(request, specific.hero_image)
-        authors = context.get("authors") or selectors.byline(specific)
-        tags = context.get("tags")
-        tags = list(tags) if tags is not None else list(specific.tags.all())
+        # ArticlePage.get_context has read both already; ask again only without it.
+        authors = context["authors"] if "authors" in context else selectors.byline(specific)
+        tags = list(context["tags"]) if "tags" in context else list(specific.tags.all())
         published = _iso(specific.first_published_at, zone)
         modified = _iso(specific.last_published_at or specific.first_published_at, zone)
         org = publisher(request, site)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, Prefetch, Q
 from django.utils import timezone
 from taggit.models import Tag
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from nashra.core.models import NashraImage
 from nashra.news import selectors as news_selectors
@@ -127,43 +127,42 @@ def articles_for_news(*, now: dt.datetime | None = None):
     )
 
 
-def _public(prefix: str) -> Q:
-    """Leave out pages below a view restriction (one small query; none on most sites).
+def _live_public_ids():
+    """Ids of live pages outside any view restriction, as a subquery.
 
-    Written as plain path filters so that the aggregates below stay a single join, where
-    `ArticlePage.objects.public()` inside them cost PostgreSQL 0.5 s at 100,000 stories.
+    The aggregates below filter their link table by this subquery rather than joining the
+    story for `live`: SQLite then takes 0.6 s instead of 1.9 s for the tags of 100,000
+    stories (PostgreSQL 0.3 s either way).
     """
-    q = Q()
+    q = Q(live=True)
     for path in PageViewRestriction.objects.values_list("page__path", flat=True):
-        q &= ~Q(**{f"{prefix}path__startswith": path})
-    return q
+        q &= ~Q(path__startswith=path)
+    return Page.objects.filter(q).values("id")
 
 
 def tags_in_use() -> list[Tag]:
     """Tags of live stories, by slug, with the time their newest story changed."""
     rows = (
-        ArticleTag.objects.filter(_public("content_object__"), content_object__live=True)
+        ArticleTag.objects.filter(content_object_id__in=_live_public_ids())
         .values("tag_id")
         .annotate(lastmod=Max("content_object__last_published_at"))
     )
-    lastmods = {r["tag_id"]: r["lastmod"] for r in rows}
-    tags = list(Tag.objects.filter(pk__in=lastmods).order_by("slug"))
-    for tag in tags:
-        tag.lastmod = lastmods[tag.pk]
-    return tags
+    return _with_lastmod(Tag.objects.order_by("slug"), {r["tag_id"]: r["lastmod"] for r in rows})
 
 
 def authors_in_use() -> list[Author]:
     """Authors of live stories with the time their newest story changed."""
     rows = (
-        ArticlePageAuthor.objects.filter(_public("page__"), page__live=True)
+        ArticlePageAuthor.objects.filter(page_id__in=_live_public_ids())
         .values("author_id")
         .annotate(lastmod=Max("page__last_published_at"))
     )
-    lastmods = {r["author_id"]: r["lastmod"] for r in rows}
-    authors = list(
-        Author.objects.filter(pk__in=lastmods).only("id", "slug", "name").order_by("slug")
-    )
-    for author in authors:
-        author.lastmod = lastmods[author.pk]
-    return authors
+    return _with_lastmod(Author.objects.only("id", "slug", "name").order_by("slug"),
+                         {r["author_id"]: r["lastmod"] for r in rows})
+
+
+def _with_lastmod(queryset, lastmods: dict) -> list:
+    objects = list(queryset.filter(pk__in=lastmods))
+    for obj in objects:
+        obj.lastmod = lastmods[obj.pk]
+    return objects

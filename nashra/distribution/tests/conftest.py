@@ -32,3 +32,21 @@ def newsroom(make_article):
         published_at=now - dt.timedelta(days=30),
     )
     return {"lead": lead, "second": second, "old": old}
+
+
+@pytest.fixture
+def uncached_queries(client):
+    """uncached_queries(url): how many queries `url` costs when its response is not cached."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nashra.distribution import cache as response_cache
+
+    def count(url):
+        client.get(url)  # warm per-process caches (site, settings, section map)
+        response_cache.tree_changed()  # but not the response itself
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url)["X-Cache"] == "miss"
+        return len(ctx.captured_queries)
+
+    return count
