@@ -150,8 +150,13 @@ class ArticleFeed(Feed):
         return f"© {self.site_settings.site_name}"
 
     def items(self, subject):
+        obj = subject.obj
+        if subject.scope in ("tag", "author"):
+            site = links.site_for(self.request)
+            link_ids = (selectors.tag_links if subject.scope == "tag" else selectors.author_links)
+            obj = (site.root_page, link_ids(subject.obj))
         articles = selectors.feed_articles(
-            scope=subject.scope, obj=subject.obj, limit=settings.NASHRA_FEED_ITEMS,
+            scope=subject.scope, obj=obj, limit=settings.NASHRA_FEED_ITEMS,
             full_text=self.options.feed_full_text,
         )
         self.body_images = selectors.body_images(articles) if self.options.feed_full_text else {}
