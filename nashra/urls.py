@@ -1,28 +1,21 @@
 from django.conf import settings
-from django.http import HttpResponse
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from nashra.distribution import api as distribution_api
 from nashra.search import views as search_views
 
-
-@require_GET
-@cache_control(public=True, max_age=60 * 60 * 24)
-def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /documents/"]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
 urlpatterns = [
-    path("robots.txt", robots_txt),
+    # robots.txt, sitemaps, feeds and short links
+    path("", include("nashra.distribution.urls")),
     path("search/", search_views.search_page, name="search"),
     path("api/search/", search_views.search_api, name="search_api"),
     path("comments/", include("nashra.comments.urls")),
+    path("api/v2/", distribution_api.urls()),  # the headless API (docs/api.md)
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

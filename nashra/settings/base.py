@@ -60,9 +60,12 @@ INSTALLED_APPS = [
     "nashra.news",
     "nashra.search",
     "nashra.comments",
+    "nashra.distribution",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
@@ -242,3 +245,11 @@ if AKISMET_API_KEY:
         "BACKEND": "nashra.comments.spam.backends.AkismetBackend",
         "OPTIONS": {"API_KEY": AKISMET_API_KEY, "SITE_URL": WAGTAILADMIN_BASE_URL, "TIMEOUT": 2.0},
     }
+# --- distribution (feeds, sitemaps, head tags, short links) -----------------------------
+# A slug, section or move change leaves a permanent redirect from every old URL (Wagtail).
+WAGTAILREDIRECTS_AUTO_CREATE = True
+NASHRA_FEED_ITEMS = 30
+NASHRA_FEED_CACHE_SECONDS = 60 * 60
+NASHRA_SITEMAP_CACHE_SECONDS = 60 * 60 * 24
+# Stories are grouped into child sitemaps by blocks of this many page ids (< 50,000 URLs each).
+NASHRA_SITEMAP_IDS_PER_FILE = 10_000

@@ -1,0 +1,205 @@
+"""The read-only headless API for the publisher's apps: Wagtail's API v2 at /api/v2/.
+
+Endpoints: articles (filters by section, tag, author and date; ordered; paginated), sections,
+authors and images (with renditions). Only live, public pages; JSON only; every response is
+cached and dropped on publish like the feeds (see cache.py and docs/api.md).
+"""
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from rest_framework.fields import Field
+from rest_framework.renderers import JSONRenderer
+from wagtail.api import APIField
+from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from nashra.news import selectors as news_selectors
+from nashra.news.models import ArticlePage, ArticlePageAuthor, Author, SectionPage
+
+from . import links
+from .cache import cached_response
+from .selectors import SHARE_RENDITION
+
+CARD_RENDITION = "format-jpeg|fill-640x360-c80"
+API_CACHE_SECONDS = 5 * 60
+
+
+class JSONOnly:
+    # One representation per URL, so a cached response is right for every client.
+    renderer_classes = [JSONRenderer]
+
+
+class RenditionField(ImageRenditionField):
+    """Wagtail's rendition field, its full_url on the site's host like every other link here."""
+
+    def to_representation(self, image):
+        data = super().to_representation(image)
+        if "url" in data:
+            data["full_url"] = links.absolute(self.context["request"], data["url"])
+        return data
+
+
+class SectionRefField(Field):
+    """The story's section, from the cached section map (no query per story)."""
+
+    def to_representation(self, page_path):
+        section = news_selectors.section_for_path(page_path)
+        if section is None:
+            return None
+        return {"id": section.id, "title": section.title,
+                "html_url": links.absolute(self.context["request"], section.url)}
+
+
+class BylineField(Field):
+    def to_representation(self, article):
+        request = self.context["request"]
+        return [
+            {"id": row.author.pk, "name": row.author.name, "slug": row.author.slug,
+             "html_url": links.author_url(request, row.author)}
+            for row in article.byline
+        ]
+
+
+class TagsField(Field):
+    def to_representation(self, manager):
+        return [{"name": tag.name, "slug": tag.slug} for tag in manager.all()]
+
+
+class ShortUrlField(Field):
+    def to_representation(self, page_id):
+        return links.short_url(self.context["request"], page_id)
+
+
+class HtmlUrlField(Field):
+    def to_representation(self, author):
+        return links.author_url(self.context["request"], author)
+
+
+def _date(value: str, name: str) -> dt.datetime:
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequestError(f"{name}: expected a date like 2025-03-01") from None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class ArticlesAPIViewSet(JSONOnly, PagesAPIViewSet):
+    name = "articles"
+    model = ArticlePage
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
+        ["section", "tag", "author", "published_after", "published_before"]
+    )
+    body_fields = PagesAPIViewSet.body_fields + [
+        "standfirst", "source", "body",
+        APIField("hero_image", serializer=RenditionField(SHARE_RENDITION)),
+        APIField("hero_card", serializer=RenditionField(CARD_RENDITION,
+                                                             source="hero_image")),
+        APIField("section", serializer=SectionRefField(source="path")),
+        APIField("authors", serializer=BylineField(source="*")),
+        APIField("tags", serializer=TagsField()),
+    ]
+    meta_fields = PagesAPIViewSet.meta_fields + [
+        "last_published_at", APIField("short_url", serializer=ShortUrlField(source="pk")),
+    ]
+    listing_default_fields = PagesAPIViewSet.listing_default_fields + [
+        "standfirst", "section", "authors", "hero_card", "last_published_at",
+    ]
+
+    def get_queryset(self):
+        params = self.request.GET
+        articles = ArticlePage.objects.filter(
+            pk__in=self.get_base_queryset().type(ArticlePage).values("pk")
+        )
+        if "section" in params:
+            try:
+                section = SectionPage.objects.live().get(pk=int(params["section"]))
+            except (ValueError, SectionPage.DoesNotExist):
+                raise BadRequestError("section: no section with this id") from None
+            articles = articles.descendant_of(section)
+        if "tag" in params:
+            articles = articles.filter(tags__slug=params["tag"])
+        if "author" in params:
+            articles = articles.filter(article_authors__author__slug=params["author"])
+        if "published_after" in params:
+            articles = articles.filter(
+                first_published_at__gte=_date(params["published_after"], "published_after"))
+        if "published_before" in params:
+            articles = articles.filter(
+                first_published_at__lt=_date(params["published_before"], "published_before"))
+        return (
+            articles.select_related("hero_image")
+            .prefetch_related(
+                "hero_image__renditions", "tags",
+                Prefetch("article_authors", to_attr="byline",
+                         queryset=ArticlePageAuthor.objects.select_related("author")
+                         .order_by("sort_order")),
+            )
+            .order_by("-first_published_at", "-id")
+        )
+
+
+class SectionsAPIViewSet(JSONOnly, PagesAPIViewSet):
+    name = "sections"
+    model = SectionPage
+    known_query_parameters = PagesAPIViewSet.known_query_parameters
+    body_fields = PagesAPIViewSet.body_fields + ["intro"]
+    listing_default_fields = PagesAPIViewSet.listing_default_fields + ["intro", "parent"]
+    detail_only_fields = []
+
+    def get_queryset(self):
+        return SectionPage.objects.filter(
+            pk__in=self.get_base_queryset().type(SectionPage).values("pk")
+        ).order_by("path")
+
+
+class AuthorsAPIViewSet(JSONOnly, BaseAPIViewSet):
+    name = "authors"
+    model = Author
+    filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
+    body_fields = BaseAPIViewSet.body_fields + [
+        "name", "slug", "bio",
+        APIField("photo", serializer=RenditionField("fill-240x240-c80|format-jpeg")),
+    ]
+    meta_fields = BaseAPIViewSet.meta_fields + [
+        APIField("html_url", serializer=HtmlUrlField(source="*")),
+    ]
+    listing_default_fields = BaseAPIViewSet.listing_default_fields + ["name", "slug", "html_url"]
+
+    def get_queryset(self):
+        return Author.objects.select_related("photo").prefetch_related(
+            "photo__renditions").order_by("name", "id")
+
+
+class NashraImagesAPIViewSet(JSONOnly, ImagesAPIViewSet):
+    body_fields = ImagesAPIViewSet.body_fields + [
+        "description", "caption", "credit",
+        APIField("card", serializer=RenditionField(CARD_RENDITION, source="*")),
+        APIField("large", serializer=RenditionField(SHARE_RENDITION, source="*")),
+    ]
+    listing_default_fields = ImagesAPIViewSet.listing_default_fields + [
+        "description", "card",
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("renditions")
+
+
+api_router = WagtailAPIRouter("nashra_api")
+api_router.register_endpoint("articles", ArticlesAPIViewSet)
+api_router.register_endpoint("sections", SectionsAPIViewSet)
+api_router.register_endpoint("authors", AuthorsAPIViewSet)
+api_router.register_endpoint("images", NashraImagesAPIViewSet)
+
+
+def urls():
+    """For include(): the router's URLs, every view behind the response cache."""
+    patterns = decorate_urlpatterns(api_router.get_urlpatterns(),
+                                    cached_response(timeout=API_CACHE_SECONDS))
+    return patterns, api_router.url_namespace, api_router.url_namespace

@@ -1,0 +1,123 @@
+"""robots.txt, the sitemap index and its children, and short links."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.sitemaps.views import x_robots_tag
+from django.contrib.sites.requests import RequestSite
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import http_date
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
+
+from . import links, selectors, sitemaps
+from .cache import cached_response
+
+ARTICLES_PREFIX = "articles-"
+XML = "application/xml; charset=utf-8"
+
+
+def sitemap_url(request, section: str, page: int = 1) -> str:
+    url = links.absolute(request, reverse("distribution:sitemap", args=[section]))
+    return url if page == 1 else f"{url}?p={page}"
+
+
+@require_GET
+@cache_control(public=True, max_age=60 * 60 * 24)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /documents/",
+        "",
+        f"Sitemap: {links.absolute(request, reverse('distribution:sitemap_index'))}",
+        f"Sitemap: {sitemap_url(request, 'news')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@dataclass
+class IndexEntry:
+    location: str
+    lastmod: str | None
+
+
+def _w3c(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else None
+
+
+@require_GET
+@x_robots_tag
+@cached_response(timeout=settings.NASHRA_SITEMAP_CACHE_SECONDS)
+def sitemap_index(request):
+    buckets = selectors.article_buckets()
+    newest = max((b.lastmod for b in buckets if b.lastmod), default=None)
+    tags = sitemaps.TagsSitemap(request)
+    entries = [IndexEntry(sitemap_url(request, "pages"), _w3c(newest))]
+    entries += [
+        IndexEntry(sitemap_url(request, "tags", page), _w3c(newest))
+        for page in range(1, tags.paginator.num_pages + 1)
+    ]
+    entries.append(IndexEntry(sitemap_url(request, "authors"), _w3c(newest)))
+    entries += [
+        IndexEntry(sitemap_url(request, f"{ARTICLES_PREFIX}{b.number}"), _w3c(b.lastmod))
+        for b in buckets
+    ]
+    entries.append(IndexEntry(sitemap_url(request, "news"), _w3c(newest)))
+    headers = {"Last-Modified": http_date(newest.timestamp())} if newest else None
+    return TemplateResponse(request, "distribution/sitemap_index.xml", {"sitemaps": entries},
+                            content_type=XML, headers=headers)
+
+
+def _bucket(section: str) -> int | None:
+    if section.startswith(ARTICLES_PREFIX) and section[len(ARTICLES_PREFIX):].isdigit():
+        return int(section[len(ARTICLES_PREFIX):])
+    return None
+
+
+def _sitemap_for(request, section: str):
+    simple = {"pages": sitemaps.PagesSitemap, "tags": sitemaps.TagsSitemap,
+              "authors": sitemaps.AuthorsSitemap, "news": sitemaps.NewsSitemap}
+    if section in simple:
+        return simple[section](request)
+    bucket = _bucket(section)
+    # Past any real page id; a bigger number would overflow the id column.
+    if bucket is not None and bucket < 10**12:
+        return sitemaps.ArticlesSitemap(request, bucket=bucket)
+    raise Http404("لا توجد خريطة موقع بهذا الاسم")
+
+
+@require_GET
+@x_robots_tag
+@cached_response(timeout=settings.NASHRA_SITEMAP_CACHE_SECONDS,
+                 bucket=lambda section: _bucket(section))
+def sitemap_section(request, section):
+    sitemap = _sitemap_for(request, section)
+    try:
+        urls = sitemap.get_urls(page=request.GET.get("p", 1), site=RequestSite(request),
+                                protocol=request.scheme)
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("لا توجد صفحة بهذا الرقم في خريطة الموقع") from None
+    if not urls and section != "news":
+        # An empty <urlset> is not valid; the index no longer lists this child anyway.
+        raise Http404("خريطة الموقع هذه فارغة")
+    return HttpResponse(sitemap.write(urls), content_type=XML)
+
+
+@require_GET
+def short_link(request, code):
+    """/s/<base 36 id>/ → the story wherever it lives now."""
+    page_id = links.page_id_from_code(code)
+    if page_id is None:
+        raise Http404("رابط مختصر غير صالح")
+    page = get_object_or_404(Page.objects.live().public().only("id", "url_path"), pk=page_id)
+    response = HttpResponsePermanentRedirect(page.get_url(request))
+    # Permanent for crawlers, but let browsers ask again now and then: a story can move.
+    response.headers["Cache-Control"] = f"public, max-age={60 * 60}"
+    return response
