@@ -22,6 +22,7 @@ urlpatterns = [
     path("robots.txt", robots_txt),
     path("search/", search_views.search_page, name="search"),
     path("api/search/", search_views.search_api, name="search_api"),
+    path("discovery/", include("nashra.discovery.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

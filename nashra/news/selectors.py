@@ -87,6 +87,13 @@ def articles_by_author(*, author: Author):
     return _for_listing(ArticlePage.objects.filter(article_authors__author=author))
 
 
+def articles_by_ids(*, ids) -> list[ArticlePage]:
+    """Live stories with these ids as story cards, in the order of `ids` (missing ones dropped)."""
+    ids = list(ids)
+    found = {a.pk: a for a in _for_listing(ArticlePage.objects.filter(pk__in=ids))} if ids else {}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def article_authors(*, article: ArticlePage) -> list[Author]:
     rows = ArticlePageAuthor.objects.filter(page=article).select_related("author__photo")
     return [row.author for row in rows.order_by("sort_order")]

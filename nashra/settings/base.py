@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "nashra.core",
     "nashra.news",
     "nashra.search",
+    "nashra.discovery",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -226,3 +227,19 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 NASHRA_SCHEDULER_OFFSET_SECONDS = 1
 NASHRA_PAGE_SIZE = 20
 NASHRA_HEADLINE_MAX_LENGTH = 255
+
+# --- discovery (issue 5) ------------------------------------------------------------------
+# Where reads are counted before the batch flush: in this process on the embedded install,
+# in Redis when there is one (shared by every web process; the scheduler flushes it).
+NASHRA_VIEW_COUNTERS = {
+    "default": {"BACKEND": "nashra.discovery.counters.DatabaseViewCounter", "OPTIONS": {}}
+}
+if REDIS_URL:
+    NASHRA_VIEW_COUNTERS = {
+        "default": {"BACKEND": "nashra.discovery.counters.RedisViewCounter",
+                    "OPTIONS": {"url": REDIS_URL, "key": "nashra:views"}}
+    }
+# One story's reads in one hour never count beyond this (a flood of beacons is capped).
+NASHRA_VIEWS_MAX_PER_HOUR = 50_000
+# Dotted paths the minute scheduler calls after publishing what is due.
+NASHRA_SCHEDULER_JOBS = ["nashra.discovery.services.scheduler_job"]
