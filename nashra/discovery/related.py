@@ -243,9 +243,9 @@ def profile_update(*, story: StoryText, entities: frozenset[str] | None = None,
         [TermPosting(term=t, article_id=story.id, weight=w) for t, w in vector.items()])
     if relate:
         related_store(profile=profile, related=related_for_profile(profile, dfs, n_docs))
-        # The stories this one joins may now want it in their own lists.
-        ArticleProfile.objects.filter(pk__in=profile.related,
-                                      published_at__lte=profile.published_at).update(stale=True)
+        # The stories this one is close to may now want it in their own lists (a newer story,
+        # or an older one imported late): the scheduler recomputes them within a minute.
+        ArticleProfile.objects.filter(pk__in=profile.related).update(stale=True)
     return profile
 
 
