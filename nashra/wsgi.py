@@ -5,3 +5,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nashra.settings.production")
 
 application = get_wsgi_application()
+
+from nashra.discovery.wsgi import beacon_fast_path  # noqa: E402  (needs Django set up)
+
+application = beacon_fast_path(application)

@@ -37,7 +37,7 @@ ENTITY_BOOST = 1.6  # a word that is part of some tag's name (a place, a body, a
 VECTOR_TERMS = 40  # terms kept per story, and posted to the index
 QUERY_TERMS = 24  # terms of the new story looked up in the index
 MAX_DF_SHARE = 0.06  # terms in more than this share of stories are too common to look up
-CANDIDATES = 150
+CANDIDATES = 60  # best by the index score; their vectors are then read
 RELATED_SIZE = 6
 MIN_SIMILARITY = 0.06
 DUPLICATE_SIMILARITY = 0.8  # cosine at or above: the same story from another wire
@@ -221,28 +221,33 @@ def related_for_profile(profile: ArticleProfile, dfs, n_docs) -> list[int]:
 @transaction.atomic
 def profile_update(*, story: StoryText, entities: frozenset[str] | None = None,
                    relate: bool = True) -> ArticleProfile:
-    """Profile one story (new or edited), post its terms, and compute its related list."""
+    """Profile one story (new or edited), post its terms, and compute its related list.
+
+    About a dozen queries whatever the archive size; no other story's text is read.
+    """
     counts = term_counts(story, entity_terms() if entities is None else entities)
-    old = ArticleProfile.objects.filter(pk=story.id).only("terms").first()
+    old = ArticleProfile.objects.filter(pk=story.id).only("terms", "related").first()
     old_terms = set(old.terms) if old else set()
     new_terms = set(counts)
-    _df_shift(new_terms - old_terms, +1)
+    _df_shift((new_terms - old_terms) | ({DOC_COUNT_KEY} if old is None else set()), +1)
     _df_shift(old_terms - new_terms, -1)
-    if old is None:
-        _df_shift({DOC_COUNT_KEY}, +1)
     dfs, n_docs = _dfs(new_terms)
-    vector = weigh(counts, dfs, n_docs)
     profile = ArticleProfile(
-        article_id=story.id, vector=vector, terms=sorted(new_terms),
+        article_id=story.id, vector=weigh(counts, dfs, n_docs), terms=sorted(new_terms),
         published_at=story.published_at, section_path=story.section_path,
         related=old.related if old else [], stale=False,
     )
-    TermPosting.objects.filter(article_id=story.id).delete()
-    profile.save()
-    TermPosting.objects.bulk_create(
-        [TermPosting(term=t, article_id=story.id, weight=w) for t, w in vector.items()])
     if relate:
-        related_store(profile=profile, related=related_for_profile(profile, dfs, n_docs))
+        # The story's own postings are not needed to find its neighbours: rank first, then
+        # write the profile once with its list.
+        profile.related = related_for_profile(profile, dfs, n_docs)
+        profile.computed_at = timezone.now()
+    if old is not None:
+        TermPosting.objects.filter(article_id=story.id).delete()
+    profile.save(force_insert=old is None, force_update=old is not None)
+    TermPosting.objects.bulk_create(
+        [TermPosting(term=t, article_id=story.id, weight=w) for t, w in profile.vector.items()])
+    if relate and profile.related:
         # The stories this one is close to may now want it in their own lists (a newer story,
         # or an older one imported late): the scheduler recomputes them within a minute.
         ArticleProfile.objects.filter(pk__in=profile.related).update(stale=True)

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             help="Write profiles and the term index only; mark every list for the scheduler.",
         )
 
-    def handle(self, *args, batch_size, profiles_only, **options):
+    def handle(self, *args, batch_size, profiles_only, verbosity=1, **options):
         if batch_size < 1:
             self.stderr.write("--batch-size must be at least 1")
             raise SystemExit(2)
@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
         def progress(stage, n):
             done[stage] += n
-            if self.verbosity > 1:
+            if verbosity > 1:
                 self.stdout.write(f"{stage}: {done[stage]}")
 
         count = profiles_rebuild(batch_size=batch_size, relate=not profiles_only,
