@@ -4,6 +4,8 @@ Everything that hangs off a story lives here, keyed on the story, so nashra.news
 its own tables untouched.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -164,7 +166,7 @@ class PickItem(Orderable):
 
 
 def _default_expiry():
-    return timezone.now() + timezone.timedelta(hours=2)
+    return timezone.now() + dt.timedelta(hours=2)
 
 
 class BreakingNews(models.Model):

@@ -1,5 +1,6 @@
 """Reads for the discovery blocks; each costs a fixed number of queries whatever the archive."""
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 
@@ -132,3 +133,42 @@ def lead_story(*, site, latest: list, now=None):
         if found:
             return found[0]
     return latest[0] if latest else None
+
+
+# --- newsroom dashboard -------------------------------------------------------------------
+
+
+@dataclass
+class HourBar:
+    hour: int  # hours since the epoch
+    count: int
+    start: object  # aware datetime of the hour's start
+
+
+def reads_per_hour(*, hours: int = 48) -> list[HourBar]:
+    """Reads in each of the last `hours` clock hours (this one included), oldest first."""
+    now = int(time.time() // 3600)
+    first = now - hours + 1
+    totals = dict(HourlyViews.objects.filter(hour__gte=first).values("hour")
+                  .annotate(n=Sum("count")).values_list("hour", "n"))
+    return [HourBar(hour=h, count=totals.get(h, 0),
+                    start=dt.datetime.fromtimestamp(h * 3600, tz=dt.UTC))
+            for h in range(first, now + 1)]
+
+
+def most_read_now(*, limit: int = 10) -> list[tuple]:
+    """(story, reads in the last 24 hours) for the stories ranked first right now."""
+    ids = most_read_ids(window="day", limit=limit)
+    now = int(time.time() // 3600)
+    reads = dict(HourlyViews.objects.filter(article_id__in=ids, hour__gte=now - 24)
+                 .values("article_id").annotate(n=Sum("count")).values_list("article_id", "n"))
+    return [(a, reads.get(a.pk, 0)) for a in articles_by_ids(ids=ids)]
+
+
+def published_today(*, tz) -> list:
+    from nashra.news.models import ArticlePage
+
+    start = timezone.now().astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    return list(ArticlePage.objects.live().filter(first_published_at__gte=start)
+                .order_by("-first_published_at").only("id", "title", "first_published_at",
+                                                      "path", "url_path", "depth"))

@@ -1,8 +1,12 @@
 """Admin: breaking news, picks and related-news curation as snippets; the newsroom dashboard."""
 
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .dashboard import NewsroomDashboard
 from .models import BreakingNews, PicksList, RelatedCuration
 
 
@@ -36,3 +40,13 @@ class DiscoveryGroup(SnippetViewSetGroup):
 
 
 register_snippet(DiscoveryGroup)
+
+
+@hooks.register("register_admin_urls")
+def _dashboard_urls():
+    return [path("newsroom/", NewsroomDashboard.as_view(), name="discovery_dashboard")]
+
+
+@hooks.register("register_admin_menu_item")
+def _dashboard_menu_item():
+    return MenuItem("غرفة الأخبار", reverse("discovery_dashboard"), icon_name="view", order=150)
