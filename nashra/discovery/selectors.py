@@ -5,8 +5,8 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import ExpressionWrapper, F, FloatField, Prefetch, Q, Sum, Value
-from django.db.models.functions import Power
+from django.db.models import ExpressionWrapper, FloatField, Prefetch, Q, Sum, Value
+from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
 from nashra.news.selectors import articles_by_ids
@@ -63,9 +63,12 @@ def most_read_ids(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_H
     hours, multiple = WINDOWS[window]
     now = time.time() / 3600
     # A read counted in hour h happened, on average, in the middle of it.
-    age = ExpressionWrapper(Value(now - 0.5) - F("hour"), output_field=FloatField())
+    # Floats throughout: PostgreSQL's NUMERIC power() is a hundred times slower.
+    age = Value(now - 0.5, output_field=FloatField()) - Cast("hour", FloatField())
     decayed = ExpressionWrapper(
-        F("count") * Power(Value(0.5), age / Value(float(half_life * multiple))),
+        Cast("count", FloatField()) * Power(
+            Value(0.5, output_field=FloatField()),
+            age / Value(float(half_life * multiple), output_field=FloatField())),
         output_field=FloatField(),
     )
     rows = HourlyViews.objects.filter(hour__gte=int(now) - hours,
