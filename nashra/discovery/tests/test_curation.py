@@ -88,3 +88,19 @@ def test_editors_lead_until_its_time_then_the_latest(client, make_article):
 
     assert chosen.title in lead_title(NOW)
     assert latest.title in lead_title(NOW + dt.timedelta(hours=2))
+
+
+def test_section_page_shows_its_lead_and_its_own_most_read(client, make_article):
+    from nashra.discovery.counters import current_hour
+    from nashra.discovery.models import HourlyViews
+
+    sport = make_article(title="خبر رياضي مقروء", section="رياضة")
+    make_article(title="أحدث خبر رياضي", section="رياضة")
+    politics = make_article(title="خبر سياسي مقروء", section="أخبار/عربية ودولية")
+    for story in (sport, politics):
+        HourlyViews.objects.create(article=story, hour=current_hour(), count=50)
+    html = client.get(sport.get_parent().url).content.decode()
+    lead = html[html.index("card--lead"):]
+    assert "أحدث خبر رياضي" in lead[:lead.index("</article>")]
+    most_read = html[html.index("أهم الأخبار"):html.index("قائمة الأخبار")]
+    assert sport.title in most_read and politics.title not in most_read
