@@ -37,3 +37,30 @@ def test_dashboard_draws_reads_per_hour_and_lists(client, make_article):
 def test_dashboard_needs_the_admin(client, home):
     response = client.get("/admin/newsroom/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_editors_screens_open(client, home):
+    """The snippet and setting forms editors use (panels, choosers, inline ordering) render."""
+    admin = get_user_model().objects.create_superuser("chief", "c@example.org", "x")
+    client.force_login(admin)
+    for url in ("/admin/snippets/discovery/breakingnews/add/",
+                "/admin/snippets/discovery/pickslist/add/",
+                "/admin/snippets/discovery/relatedcuration/add/",
+                f"/admin/settings/discovery/discoverysettings/{home.get_site().pk}/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    html = client.get("/admin/snippets/discovery/pickslist/add/").content.decode()
+    assert "يظهر من" in html and "يختفي في" in html
+
+
+def test_breaking_form_refuses_an_empty_item_with_an_arabic_error(client, home):
+    from nashra.discovery.models import BreakingNews
+
+    admin = get_user_model().objects.create_superuser("chief", "c@example.org", "x")
+    client.force_login(admin)
+    response = client.post("/admin/snippets/discovery/breakingnews/add/", {
+        "text": "", "story": "", "starts_at": "2026-11-30 10:00", "expires_at": "2026-11-30 09:00",
+    })
+    assert response.status_code == 200
+    assert "اكتب نص الخبر العاجل أو اختر خبراً." in response.content.decode()
+    assert not BreakingNews.objects.exists()
