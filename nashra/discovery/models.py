@@ -85,19 +85,22 @@ class RelatedCuration(ClusterableModel):
         return f"أخبار ذات علاقة: {self.article.title}"
 
 
-class RelatedPin(Orderable):
-    curation = ParentalKey(RelatedCuration, on_delete=models.CASCADE, related_name="pins")
+class _CuratedStory(Orderable):
     story = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+",
                               verbose_name="الخبر")
     panels = [FieldPanel("story")]
 
+    class Meta(Orderable.Meta):
+        abstract = True
 
-class RelatedExclusion(Orderable):
+
+class RelatedPin(_CuratedStory):
+    curation = ParentalKey(RelatedCuration, on_delete=models.CASCADE, related_name="pins")
+
+
+class RelatedExclusion(_CuratedStory):
     curation = ParentalKey(RelatedCuration, on_delete=models.CASCADE,
                            related_name="exclusions")
-    story = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+",
-                              verbose_name="الخبر")
-    panels = [FieldPanel("story")]
 
 
 # --- most read ---------------------------------------------------------------------------
