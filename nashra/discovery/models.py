@@ -49,7 +49,7 @@ class TermPosting(models.Model):
     weight = models.FloatField()
 
     class Meta:
-        indexes = [models.Index(fields=["term", "article", "weight"], name="discovery_posting_term")]
+        indexes = [models.Index(fields=["term", "-weight", "article"], name="discovery_posting_term")]
 
     def __str__(self):
         return f"{self.term} → {self.article_id}"

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Case, F, FloatField, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
 from taggit.models import Tag
@@ -37,6 +37,7 @@ ENTITY_BOOST = 1.6  # a word that is part of some tag's name (a place, a body, a
 VECTOR_TERMS = 40  # terms kept per story, and posted to the index
 QUERY_TERMS = 24  # terms of the new story looked up in the index
 MAX_DF_SHARE = 0.06  # terms in more than this share of stories are too common to look up
+POSTINGS_PER_TERM = 400
 CANDIDATES = 60  # best by the index score; their vectors are then read
 RELATED_SIZE = 6
 MIN_SIMILARITY = 0.06
@@ -167,20 +168,29 @@ def _dfs(terms: Iterable[str]) -> tuple[dict[str, int], int]:
 
 
 def _candidates(vector, dfs, n_docs, exclude_id) -> list[int]:
+    """Stories sharing the story's strongest terms, best first by the index score.
+
+    Each term contributes only its POSTINGS_PER_TERM strongest postings (read from the
+    (term, weight) index, highest weight first), so the work is bounded by the number of
+    query terms, not by how many stories use a term: at 100,000 stories a place name is in
+    thousands of profiles, and the stories where it is among the strongest terms come first.
+    """
     max_df = max(30, MAX_DF_SHARE * n_docs)
     # Sorted here: PostgreSQL's jsonb does not keep the keys in the order they were written.
     strongest = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))
     query = [(t, w) for t, w in strongest if dfs.get(t, 0) <= max_df][:QUERY_TERMS]
     if not query:
         return []
-    score = Sum(
-        Case(*[When(term=t, then=Value(w)) for t, w in query], default=Value(0.0),
-             output_field=FloatField()) * F("weight")
-    )
-    rows = (TermPosting.objects.filter(term__in=[t for t, _ in query])
-            .exclude(article_id=exclude_id)
-            .values("article_id").annotate(score=score).order_by("-score")[:CANDIDATES])
-    return [row["article_id"] for row in rows]
+    table = connection.ops.quote_name(TermPosting._meta.db_table)
+    one_term = (f"SELECT * FROM (SELECT article_id, weight * %s AS score FROM {table} "
+                f"WHERE term = %s AND article_id <> %s ORDER BY weight DESC LIMIT %s) AS t{{n}}")
+    sql = ("SELECT article_id, SUM(score) AS total FROM ("
+           + " UNION ALL ".join(one_term.format(n=n) for n in range(len(query)))
+           + ") AS hits GROUP BY article_id ORDER BY total DESC, article_id DESC LIMIT %s")
+    params = [p for t, w in query for p in (w, t, exclude_id, POSTINGS_PER_TERM)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, CANDIDATES])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def rank_related(*, vector, published_at, section_path, candidates) -> list[int]:
