@@ -51,10 +51,15 @@ def related_articles(*, article, limit: int = RELATED_SIZE) -> list:
 # --- most read ----------------------------------------------------------------------------
 
 
-def half_life_hours(site=None) -> float:
-    if site is None:
-        return DEFAULT_HALF_LIFE_HOURS
-    return DiscoverySettings.for_site(site).half_life_hours or DEFAULT_HALF_LIFE_HOURS
+def discovery_settings(request) -> DiscoverySettings | None:
+    """The site's discovery settings, read once per request (Wagtail caches them on it)."""
+    return DiscoverySettings.for_request(request) if request is not None else None
+
+
+def half_life_hours(chosen: DiscoverySettings | None) -> float:
+    # float(): a row just created holds the int default, a row read back holds 6.0, and the
+    # value is part of the cache key.
+    return float((chosen.half_life_hours if chosen else None) or DEFAULT_HALF_LIFE_HOURS)
 
 
 def most_read_ids(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_HOURS,
@@ -80,8 +85,8 @@ def most_read_ids(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_H
     return [row["article_id"] for row in rows]
 
 
-def most_read(*, window: str = "day", site=None, section_path: str = "", limit: int = 5):
-    half_life = half_life_hours(site)
+def most_read(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_HOURS,
+              section_path: str = "", limit: int = 5):
     key = f"nashra:discovery:most-read:{window}:{section_path}:{half_life}:{limit}"
     ids = cache.get(key)
     if ids is None:
@@ -127,10 +132,9 @@ def breaking_now(*, now=None, limit: int = 3) -> list[BreakingNews]:
     return list(items)
 
 
-def lead_story(*, site, latest: list, now=None):
+def lead_story(*, chosen: DiscoverySettings | None, latest: list, now=None):
     """The editors' lead while it is live and its time lasts, else the newest story."""
     now = now or timezone.now()
-    chosen = DiscoverySettings.for_site(site) if site else None
     if chosen and chosen.lead_story_id and (chosen.lead_until is None or chosen.lead_until > now):
         found = articles_by_ids(ids=[chosen.lead_story_id])
         if found:

@@ -2,7 +2,6 @@
 
 from django import template
 from django.urls import reverse
-from wagtail.models import Site
 
 from .. import selectors
 from ..services import beacon_signature
@@ -10,16 +9,12 @@ from ..services import beacon_signature
 register = template.Library()
 
 
-def _site(request):
-    return Site.find_for_request(request) if request is not None else None
-
-
 def most_read_context(request, *, section_path: str = "", section_id="") -> dict:
-    site = _site(request)
+    half_life = selectors.half_life_hours(selectors.discovery_settings(request))
     url = reverse("discovery:most_read")
     return {
         "periods": [
-            (window, label, selectors.most_read(window=window, site=site,
+            (window, label, selectors.most_read(window=window, half_life=half_life,
                                                 section_path=section_path))
             for window, label in (("day", "اليوم"), ("week", "هذا الأسبوع"))
         ],
@@ -48,7 +43,7 @@ def article_discovery(context, page):
 @register.inclusion_tag("discovery/home_front.html", takes_context=True)
 def home_front(context, latest):
     request = context.get("request")
-    lead = selectors.lead_story(site=_site(request), latest=latest)
+    lead = selectors.lead_story(chosen=selectors.discovery_settings(request), latest=latest)
     rest = [a for a in latest if lead is None or a.pk != lead.pk][:4]
     return {
         "request": request,
