@@ -7,6 +7,7 @@ command) and hands the accumulated counts over in `drain()`; `services.views_flu
 them to HourlyViews in one batch. Counts are keyed by (story, clock hour).
 """
 
+import atexit
 import threading
 import time
 import uuid
@@ -77,6 +78,17 @@ class DatabaseViewCounter(RecordingViewCounter):
         self.lock = threading.Lock()
         self.last_flush = time.monotonic()
         self.size = 0
+        # A web process that stops (a restart, a deploy) writes what it still holds.
+        atexit.register(self._flush_at_exit)
+
+    def _flush_at_exit(self):
+        if self.size:
+            from .services import views_flush
+
+            try:
+                views_flush(counter=self)
+            except Exception:  # noqa: S110 - logged by views_flush; nothing more to do at exit
+                pass
 
     def hit(self, article_id):
         with self.lock:
