@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/search/", search_views.search_api, name="search_api"),
     path("comments/", include("nashra.comments.urls")),
     path("api/v2/", distribution_api.urls()),  # the headless API (docs/api.md)
+    path("discovery/", include("nashra.discovery.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -7,6 +7,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nashra.settings.production")
 
 application = get_wsgi_application()
 
+from nashra.discovery.wsgi import beacon_fast_path  # noqa: E402  (needs Django set up)
+
+application = beacon_fast_path(application)
+
 # What loading Django and Wagtail made lives as long as the process: moving it out of the
 # collector's sight keeps each full collection from stalling a request by tens of ms.
 gc.freeze()

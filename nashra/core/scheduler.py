@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger("nashra.scheduler")
 
@@ -39,12 +40,11 @@ def scheduler_tick() -> None:
     _close_stale_connections()
     try:
         call_command("publish_scheduled", verbosity=0)
-        # Housekeeping other apps ask for (e.g. purge_comments); one failing spares the rest.
-        for name in getattr(settings, "NASHRA_SCHEDULER_EXTRA_COMMANDS", ()):
+        for job in getattr(settings, "NASHRA_SCHEDULER_JOBS", ()):
             try:
-                call_command(name, verbosity=0)
-            except Exception:
-                logger.exception("scheduled command %s failed", name)
+                import_string(job)()
+            except Exception:  # one app's job must not stop publishing or the other jobs
+                logger.exception("scheduler job %s failed", job)
     finally:
         _close_stale_connections()
 

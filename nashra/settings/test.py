@@ -25,5 +25,8 @@ STORAGES = {
 }
 MEDIA_ROOT = PACKAGE_DIR.parent / "var" / "test-media"
 SECURE_SSL_REDIRECT = False
+NASHRA_VIEW_COUNTERS = {
+    "default": {"BACKEND": "nashra.discovery.counters.RecordingViewCounter", "OPTIONS": {}}
+}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

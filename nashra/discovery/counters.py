@@ -1,0 +1,177 @@
+"""Where reads are counted before they reach the database: pluggable, from a settings dict.
+
+NASHRA_VIEW_COUNTERS = {"default": {"BACKEND": "dotted.path", "OPTIONS": {...}}}
+
+A backend takes `hit(article_id)` on the reader's request (cheap: memory or one Redis
+command) and hands the accumulated counts over in `drain()`; `services.views_flush` writes
+them to HourlyViews in one batch. Counts are keyed by (story, clock hour).
+"""
+
+import atexit
+import threading
+import time
+import uuid
+from collections import Counter
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+Key = tuple[int, int]  # (article id, hours since the epoch)
+
+
+def current_hour() -> int:
+    return int(time.time() // 3600)
+
+
+class BaseViewCounter:
+    def __init__(self, **options):
+        self.options = options
+
+    def hit(self, article_id: int) -> None:
+        raise NotImplementedError
+
+    def drain(self) -> dict[Key, int]:
+        """Hand over every count so far; the caller writes them (or gives them back)."""
+        raise NotImplementedError
+
+    def restore(self, counts: dict[Key, int]) -> None:
+        """Take counts back after a failed write, so none is lost."""
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        """The drained counts are safely written."""
+
+    def after_hit(self) -> None:
+        """Called after each hit; a backend may flush itself here."""
+
+
+class RecordingViewCounter(BaseViewCounter):
+    """For tests: keeps every hit in memory, in order."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.hits: list[int] = []
+        self.pending: Counter = Counter()
+
+    def hit(self, article_id):
+        self.hits.append(article_id)
+        self.pending[(article_id, current_hour())] += 1
+
+    def drain(self):
+        counts, self.pending = dict(self.pending), Counter()
+        return counts
+
+    def restore(self, counts):
+        self.pending.update(counts)
+
+
+class DatabaseViewCounter(RecordingViewCounter):
+    """The embedded default: counts gather in this process and are written every few seconds.
+
+    There is no shared store between processes on the embedded install, so each web process
+    flushes its own counts (at most FLUSH_SECONDS or FLUSH_HITS apart).
+    """
+
+    def __init__(self, *, flush_seconds: float = 5.0, flush_hits: int = 500, **options):
+        super().__init__(**options)
+        self.flush_seconds, self.flush_hits = flush_seconds, flush_hits
+        self.lock = threading.Lock()
+        self.last_flush = time.monotonic()
+        self.size = 0
+        # A web process that stops (a restart, a deploy) writes what it still holds.
+        atexit.register(self._flush_at_exit)
+
+    def _flush_at_exit(self):
+        if self.size:
+            from .services import views_flush
+
+            try:
+                views_flush(counter=self)
+            except Exception:  # noqa: S110 - logged by views_flush; nothing more to do at exit
+                pass
+
+    def hit(self, article_id):
+        with self.lock:
+            self.pending[(article_id, current_hour())] += 1
+            self.size += 1
+
+    def drain(self):
+        with self.lock:
+            counts, self.pending, self.size = dict(self.pending), Counter(), 0
+            self.last_flush = time.monotonic()
+        return counts
+
+    def restore(self, counts):
+        with self.lock:
+            self.pending.update(counts)
+
+    def after_hit(self):
+        if self.size >= self.flush_hits or time.monotonic() - self.last_flush >= self.flush_seconds:
+            from .services import views_flush
+
+            try:
+                views_flush(counter=self)
+            except Exception:  # noqa: S110 - logged and kept by views_flush; the reader gets 204
+                pass
+
+
+class RedisViewCounter(BaseViewCounter):
+    """Production: one HINCRBY per read into a shared hash; the scheduler drains it.
+
+    Draining renames the hash first, so reads counted during a flush land in a fresh hash;
+    a renamed hash whose write failed is picked up again by the next drain.
+    """
+
+    def __init__(self, *, url: str, key: str = "nashra:views", **options):
+        super().__init__(**options)
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.key = key
+
+    def hit(self, article_id):
+        self.redis.hincrby(self.key, f"{article_id}:{current_hour()}", 1)
+
+    def _claim(self) -> list[str]:
+        claimed = [k.decode() for k in self.redis.scan_iter(f"{self.key}:flushing:*")]
+        name = f"{self.key}:flushing:{uuid.uuid4().hex}"
+        try:
+            self.redis.rename(self.key, name)
+            claimed.append(name)
+        except Exception as exc:  # no such key: nothing counted since the last flush
+            if "no such key" not in str(exc).lower():
+                raise
+        return claimed
+
+    def drain(self):
+        counts: Counter = Counter()
+        self._claimed = self._claim()
+        for name in self._claimed:
+            for field, value in self.redis.hgetall(name).items():
+                article_id, hour = field.decode().split(":")
+                counts[(int(article_id), int(hour))] += int(value)
+        return dict(counts)
+
+    def commit(self):
+        """The drained counts are in the database: let go of the claimed hashes."""
+        if getattr(self, "_claimed", None):
+            self.redis.delete(*self._claimed)
+        self._claimed = []
+
+    def restore(self, counts):
+        self._claimed = []  # the claimed hashes stay and are drained again next time
+
+
+_counters: dict[str, BaseViewCounter] = {}
+
+
+def get_counter(alias: str = "default") -> BaseViewCounter:
+    if alias not in _counters:
+        config = settings.NASHRA_VIEW_COUNTERS[alias]
+        _counters[alias] = import_string(config["BACKEND"])(**config.get("OPTIONS", {}))
+    return _counters[alias]
+
+
+def reset_counters() -> None:
+    """Forget configured instances (tests that change NASHRA_VIEW_COUNTERS)."""
+    _counters.clear()

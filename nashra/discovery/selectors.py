@@ -1,0 +1,181 @@
+"""Reads for the discovery blocks; each costs a fixed number of queries whatever the archive."""
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import ExpressionWrapper, FloatField, Prefetch, Q, Sum, Value
+from django.db.models.functions import Cast, Power
+from django.utils import timezone
+
+from nashra.news.selectors import articles_by_ids
+
+from .models import (
+    ArticleProfile,
+    BreakingNews,
+    DiscoverySettings,
+    HourlyViews,
+    PickItem,
+    PicksList,
+    RelatedExclusion,
+    RelatedPin,
+)
+from .related import RELATED_SIZE
+
+DEFAULT_HALF_LIFE_HOURS = DiscoverySettings._meta.get_field("half_life_hours").default
+# Tab → (hours looked back, multiple of the site's half-life).
+WINDOWS = {"day": (24, 1), "week": (24 * 7, 3)}
+MOST_READ_CACHE_SECONDS = 60
+
+
+# --- related ------------------------------------------------------------------------------
+
+
+def related_articles(*, article, limit: int = RELATED_SIZE) -> list:
+    """Pinned stories first, then the computed list, minus the stories editors kept out."""
+    computed = (ArticleProfile.objects.filter(pk=article.pk)
+                .values_list("related", flat=True).first()) or []
+    pins = list(RelatedPin.objects.filter(curation__article_id=article.pk)
+                .order_by("sort_order").values_list("story_id", flat=True))
+    excluded = set(RelatedExclusion.objects.filter(curation__article_id=article.pk)
+                   .values_list("story_id", flat=True))
+    ids, seen = [], {article.pk} | excluded
+    for pk in [*pins, *computed]:
+        if pk not in seen:
+            ids.append(pk)
+            seen.add(pk)
+    return articles_by_ids(ids=ids)[:limit]
+
+
+# --- most read ----------------------------------------------------------------------------
+
+
+def discovery_settings(request) -> DiscoverySettings | None:
+    """The site's discovery settings, read once per request (Wagtail caches them on it)."""
+    return DiscoverySettings.for_request(request) if request is not None else None
+
+
+def half_life_hours(chosen: DiscoverySettings | None) -> float:
+    # float(): a row just created holds the int default, a row read back holds 6.0, and the
+    # value is part of the cache key.
+    return float((chosen.half_life_hours if chosen else None) or DEFAULT_HALF_LIFE_HOURS)
+
+
+def most_read_ids(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_HOURS,
+                  section_path: str = "", limit: int = 5) -> list[int]:
+    """Story ids by reads, each read weighing 0.5 ** (its age / half-life)."""
+    hours, multiple = WINDOWS[window]
+    now = time.time() / 3600
+    # A read counted in hour h happened, on average, in the middle of it.
+    # Floats throughout: PostgreSQL's NUMERIC power() is a hundred times slower.
+    age = Value(now - 0.5, output_field=FloatField()) - Cast("hour", FloatField())
+    decayed = ExpressionWrapper(
+        Cast("count", FloatField()) * Power(
+            Value(0.5, output_field=FloatField()),
+            age / Value(float(half_life * multiple), output_field=FloatField())),
+        output_field=FloatField(),
+    )
+    rows = HourlyViews.objects.filter(hour__gte=int(now) - hours,
+                                      article__live=True)
+    if section_path:
+        rows = rows.filter(article__path__startswith=section_path)
+    rows = (rows.values("article_id").annotate(score=Sum(decayed))
+            .order_by("-score", "-article_id")[:limit])
+    return [row["article_id"] for row in rows]
+
+
+def most_read(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_HOURS,
+              section_path: str = "", limit: int = 5):
+    key = f"nashra:discovery:most-read:{window}:{section_path}:{half_life}:{limit}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = most_read_ids(window=window, half_life=half_life, section_path=section_path,
+                            limit=limit)
+        cache.set(key, ids, MOST_READ_CACHE_SECONDS)
+    return articles_by_ids(ids=ids)
+
+
+# --- picks, breaking, lead ---------------------------------------------------------------
+
+
+@dataclass
+class PicksBlock:
+    name: str
+    articles: list
+
+
+def picks(*, placement: str, now=None, per_list: int = 6) -> list[PicksBlock]:
+    """Lists shown at `placement` ("home" or "article"), each with the items live right now."""
+    now = now or timezone.now()
+    live = (Q(starts_at__isnull=True) | Q(starts_at__lte=now)) & (
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    flag = {"home": "show_on_home", "article": "show_beside_articles"}[placement]
+    lists = list(PicksList.objects.filter(**{flag: True}).prefetch_related(
+        Prefetch("items", queryset=PickItem.objects.filter(live).order_by("sort_order"),
+                 to_attr="live_items")))
+    wanted = [item.story_id for lst in lists for item in lst.live_items]
+    cards = {a.pk: a for a in articles_by_ids(ids=wanted)}
+    blocks = []
+    for lst in lists:
+        articles = [cards[i.story_id] for i in lst.live_items if i.story_id in cards][:per_list]
+        if articles:
+            blocks.append(PicksBlock(name=lst.name, articles=articles))
+    return blocks
+
+
+def breaking_now(*, now=None, limit: int = 3) -> list[BreakingNews]:
+    now = now or timezone.now()
+    items = (BreakingNews.objects.filter(starts_at__lte=now, expires_at__gt=now)
+             .filter(Q(story__isnull=True) | Q(story__live=True))
+             .select_related("story").order_by("-starts_at", "-id")[:limit])
+    return list(items)
+
+
+def lead_story(*, chosen: DiscoverySettings | None, latest: list, now=None):
+    """The editors' lead while it is live and its time lasts, else the newest story."""
+    now = now or timezone.now()
+    if chosen and chosen.lead_story_id and (chosen.lead_until is None or chosen.lead_until > now):
+        found = articles_by_ids(ids=[chosen.lead_story_id])
+        if found:
+            return found[0]
+    return latest[0] if latest else None
+
+
+# --- newsroom dashboard -------------------------------------------------------------------
+
+
+@dataclass
+class HourBar:
+    hour: int  # hours since the epoch
+    count: int
+    start: object  # aware datetime of the hour's start
+
+
+def reads_per_hour(*, hours: int = 48) -> list[HourBar]:
+    """Reads in each of the last `hours` clock hours (this one included), oldest first."""
+    now = int(time.time() // 3600)
+    first = now - hours + 1
+    totals = dict(HourlyViews.objects.filter(hour__gte=first).values("hour")
+                  .annotate(n=Sum("count")).values_list("hour", "n"))
+    return [HourBar(hour=h, count=totals.get(h, 0),
+                    start=dt.datetime.fromtimestamp(h * 3600, tz=dt.UTC))
+            for h in range(first, now + 1)]
+
+
+def most_read_now(*, limit: int = 10) -> list[tuple]:
+    """(story, reads in the last 24 hours) for the stories ranked first right now."""
+    ids = most_read_ids(window="day", limit=limit)
+    now = int(time.time() // 3600)
+    reads = dict(HourlyViews.objects.filter(article_id__in=ids, hour__gte=now - 24)
+                 .values("article_id").annotate(n=Sum("count")).values_list("article_id", "n"))
+    return [(a, reads.get(a.pk, 0)) for a in articles_by_ids(ids=ids)]
+
+
+def published_today(*, tz) -> list:
+    from nashra.news.models import ArticlePage
+
+    start = timezone.now().astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    return list(ArticlePage.objects.live().filter(first_published_at__gte=start)
+                .order_by("-first_published_at").only("id", "title", "first_published_at",
+                                                      "path", "url_path", "depth"))
