@@ -171,3 +171,34 @@ def test_run_forever_keeps_ticking_after_a_failure(monkeypatch, caplog, settings
     assert sleeps == [31.0, 31.0]
     records = [r for r in caplog.records if r.name == "nashra.scheduler"]
     assert [r.exc_info[0] for r in records] == [_PublishFailed, _PublishFailed]
+
+
+CALLS = []
+
+
+def record_job():
+    CALLS.append("ran")
+
+
+def failing_job():
+    raise RuntimeError("boom")
+
+
+@pytest.mark.django_db
+def test_tick_runs_every_configured_job_and_one_failure_spares_the_rest(settings, caplog):
+    settings.NASHRA_SCHEDULER_JOBS = [
+        "nashra.core.tests.test_scheduler.failing_job",
+        "nashra.core.tests.test_scheduler.record_job",
+    ]
+    CALLS.clear()
+    with caplog.at_level(logging.ERROR):
+        scheduler_tick()
+    assert CALLS == ["ran"]
+    assert "failing_job failed" in caplog.text
+
+
+def test_the_site_schedules_discovery_refresh_and_comment_purge():
+    from django.conf import settings
+
+    assert "nashra.comments.services.comments_purge" in settings.NASHRA_SCHEDULER_JOBS
+    assert "nashra.discovery.services.scheduler_job" in settings.NASHRA_SCHEDULER_JOBS
