@@ -362,6 +362,10 @@ def cmd_summary(args) -> int:
         f"queries (bench/search_latency_queries.tsv), 1 warm-up pass + {lat.get('repeat', '?')} "
         "timed passes, one sequential urllib client; gunicorn, production settings, "
         "deploy/gunicorn.conf.py, 2 workers")
+    for label, run in runs.items():
+        if str(run.get("reused")) == "1":
+            lines.append(f"{label}: database reused from an earlier build (REUSE=1): no setup, "
+                         "corpus or index build timed in this run")
     lines.append("")
 
     rows = []

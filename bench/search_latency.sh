@@ -8,6 +8,9 @@
 #   bench/search_latency.sh                       # from the repository root
 #   ARTICLES=20000 REPEAT=3 bench/search_latency.sh
 #   DATABASES=sqlite bench/search_latency.sh      # or DATABASES=postgresql
+#   REUSE=1 SQLITE_VAR_DIR=/srv/bench/sqlite PG_DB=nashra_latency bench/search_latency.sh
+#       # measure again on databases an earlier run or the same commands built: no setup,
+#       # corpus or index build, nothing dropped or deleted afterwards
 #
 # Environment: ARTICLES (100000), REPEAT (5 timed passes after one warm-up), PORT (8124),
 # DATABASES ("sqlite postgresql"), PG_HOST (127.0.0.1), PG_PORT (5432), PG_USER (postgres),
@@ -36,7 +39,9 @@ DATABASES=${DATABASES:-"sqlite postgresql"}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-postgres}
-PG_DB=nashra_search_bench
+REUSE=${REUSE:-0}
+PG_DB=${PG_DB:-nashra_search_bench}
+SQLITE_VAR_DIR=${SQLITE_VAR_DIR:-}
 PG_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB"
 
 [ -x "$NASHRA" ] || { echo "search_latency.sh: $NASHRA missing; run 'make venv' first" >&2; exit 2; }
@@ -69,13 +74,19 @@ labels=()
 bench_database() {  # bench_database LABEL: everything for one database, in $WORK/LABEL
   local label=$1 result="$OUT/$1.json" db_env=() size_args=() server_env=()
   local var_dir="$WORK/$label"
+  if [ "$REUSE" = 1 ] && [ "$label" = sqlite ]; then
+    [ -f "$SQLITE_VAR_DIR/nashra.sqlite3" ] || { echo "REUSE=1 needs SQLITE_VAR_DIR" >&2; exit 2; }
+    var_dir=$SQLITE_VAR_DIR
+  fi
   mkdir -p "$var_dir"
   rm -f "$result"
   export NASHRA_VAR_DIR="$var_dir"
   if [ "$label" = postgresql ]; then
-    dropdb --if-exists -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
-    createdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
-    pg_created=1
+    if [ "$REUSE" != 1 ]; then
+      dropdb --if-exists -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
+      createdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
+      pg_created=1
+    fi
     db_env=(DATABASE_URL="$PG_URL")
     # For the server only: a query the client gave up on is cancelled by PostgreSQL too,
     # rather than running on after its worker is restarted.
@@ -85,8 +96,13 @@ bench_database() {  # bench_database LABEL: everything for one database, in $WOR
     size_args=(--sqlite "$var_dir/nashra.sqlite3")
   fi
   labels+=("$label")
-  "${HELPER[@]}" note --out "$result" "articles=$ARTICLES" "label=$label"
+  "${HELPER[@]}" note --out "$result" "articles=$ARTICLES" "label=$label" "reused=$REUSE"
 
+  if [ "$REUSE" = 1 ]; then
+    echo "== $label: reusing the database built earlier (no setup, corpus or index build)"
+    env "${db_env[@]}" DJANGO_SETTINGS_MODULE=nashra.settings.dev "$NASHRA" migrate -v0
+    "${HELPER[@]}" size --out "$result" --key size_after "${size_args[@]}"
+  else
   echo "== $label: setup, demo-corpus --articles $ARTICLES, update-search-index (dev settings)"
   env "${db_env[@]}" DJANGO_SETTINGS_MODULE=nashra.settings.dev \
     "${HELPER[@]}" timed --out "$result" --key setup_s -- "$NASHRA" setup
@@ -102,6 +118,7 @@ bench_database() {  # bench_database LABEL: everything for one database, in $WOR
     psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -c "VACUUM ANALYZE"
   fi
   "${HELPER[@]}" size --out "$result" --key size_after "${size_args[@]}"
+  fi
 
   echo "== $label: gunicorn (production settings, deploy/gunicorn.conf.py, 2 workers) on http://$HOST:$PORT"
   # Production settings from here on, as bench/lighthouse.sh serves them: plain http on
@@ -129,6 +146,10 @@ bench_database() {  # bench_database LABEL: everything for one database, in $WOR
   fi
 
   # Free the disk before the next database.
+  if [ "$REUSE" = 1 ]; then
+    unset NASHRA_VAR_DIR
+    return
+  fi
   rm -rf "$var_dir"
   if [ "$label" = postgresql ]; then
     dropdb --if-exists -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
