@@ -407,8 +407,10 @@ def cmd_summary(args) -> int:
                       f"{_mb(parts['indexes'])} (GIN {_mb(after['gin_bytes'])})")
         elif after.get("index_parts"):
             fts = sum(v for k, v in after["index_parts"].items() if "_fts" in k)
-            detail = (f"FTS5 {_mb(fts)} + index table {_mb(after['index_bytes'] - fts)}; "
-                      f"file grew {_mb(after['database_bytes'] - before.get('database_bytes', 0))}")
+            detail = f"FTS5 {_mb(fts)} + index table {_mb(after['index_bytes'] - fts)}"
+            if before.get("database_bytes"):
+                grew = after["database_bytes"] - before["database_bytes"]
+                detail += f"; file grew {_mb(grew)}"
         rows.append([
             after.get("engine", label), f"{run.get('setup_s', '-')}",
             f"{run.get('corpus_s', '-')}", f"{run.get('index_build_s', '-')}",
