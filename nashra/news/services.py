@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -279,6 +280,12 @@ def newsroom_roles_ensure(*, home: HomePage | None = None):
             )
     editors.permissions.add(*Permission.objects.filter(
         content_type__app_label="news", codename__in=["add_author", "change_author"]))
+    # What the apps above news ask editors to hold (moderating comments, breaking news,
+    # picks, related lists), named in settings so this module imports none of them.
+    for label in settings.NASHRA_EDITOR_PERMISSIONS:
+        app_label, _, codename = label.partition(".")
+        editors.permissions.add(Permission.objects.get(content_type__app_label=app_label,
+                                                       codename=codename))
 
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     task = GroupApprovalTask.objects.filter(name=APPROVAL_TASK_NAME).first()

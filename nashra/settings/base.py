@@ -232,6 +232,18 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Seconds past each minute at which the scheduler publishes what is due.
 NASHRA_SCHEDULER_OFFSET_SECONDS = 1
 NASHRA_PAGE_SIZE = 20
+# Granted to the editors' group by `nashra setup` ("app_label.codename"): moderating comments
+# and the discovery snippets (breaking news, picks, related lists, the lead story setting).
+NASHRA_EDITOR_PERMISSIONS = [
+    "comments.change_comment", "comments.delete_comment",
+    "comments.add_articlecomments", "comments.change_articlecomments",
+    "discovery.add_breakingnews", "discovery.change_breakingnews",
+    "discovery.delete_breakingnews",
+    "discovery.add_pickslist", "discovery.change_pickslist", "discovery.delete_pickslist",
+    "discovery.add_relatedcuration", "discovery.change_relatedcuration",
+    "discovery.delete_relatedcuration",
+    "discovery.change_discoverysettings",
+]
 NASHRA_HEADLINE_MAX_LENGTH = 255
 
 # --- comments (nashra.comments; docs/comments.md) -------------------------------------

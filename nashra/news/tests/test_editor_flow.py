@@ -297,3 +297,23 @@ def test_newsroom_roles_ensure_is_idempotent(home):
     assert (reporters.name, editors.name, workflow.name) == (
         services.REPORTERS_GROUP, services.EDITORS_GROUP, services.WORKFLOW_NAME)
     assert Permission.objects.filter(group=editors, codename="add_author").exists()
+
+
+def test_editors_moderate_comments_and_curate_the_front(client, home):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from nashra.comments.models import Comment
+    from nashra.discovery.models import BreakingNews
+
+    editor = get_user_model().objects.create_user("ed2", password="x")
+    editor.groups.add(Group.objects.get(name=services.EDITORS_GROUP))
+    reporter = get_user_model().objects.create_user("rep2", password="x")
+    reporter.groups.add(Group.objects.get(name=services.REPORTERS_GROUP))
+    comments_url = reverse(Comment.snippet_viewset.get_url_name("list"))
+    breaking_url = reverse(BreakingNews.snippet_viewset.get_url_name("add"))
+    client.force_login(editor)
+    assert client.get(comments_url).status_code == 200
+    assert client.get(breaking_url).status_code == 200
+    client.force_login(reporter)
+    assert client.get(comments_url).status_code in (302, 403)
