@@ -278,6 +278,8 @@ if REDIS_URL:
     }
 # One story's reads in one hour never count beyond this (a flood of beacons is capped).
 NASHRA_VIEWS_MAX_PER_HOUR = 50_000
+# Called as hook(home=…) by `nashra setup --demo` after the demo stories are loaded.
+NASHRA_DEMO_HOOKS = ["nashra.discovery.demo.demo_ensure"]
 # Dotted paths the minute scheduler calls after publishing what is due (each on its own).
 NASHRA_SCHEDULER_JOBS = [
     "nashra.discovery.services.scheduler_job",

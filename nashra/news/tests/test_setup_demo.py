@@ -13,9 +13,10 @@ from nashra.news.models import ArticlePage, HomePage
 pytestmark = pytest.mark.django_db
 
 
-def test_setup_demo_is_idempotent_and_keeps_edits(client):
+def test_setup_demo_is_idempotent_and_keeps_edits(client, django_capture_on_commit_callbacks):
     out = StringIO()
-    call_command("setup", "--demo", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # related lists are made on commit
+        call_command("setup", "--demo", stdout=out)
     assert "admin / nashra-admin" in out.getvalue()
     assert ArticlePage.objects.count() == 1 + len(demo_articles())
     reference = ArticlePage.objects.get(external_id=REFERENCE_EXTERNAL_ID)
@@ -24,6 +25,10 @@ def test_setup_demo_is_idempotent_and_keeps_edits(client):
         "أخبار", "عربية ودولية"]
     home_html = client.get("/").content.decode()
     assert reference.title in home_html and PUBLISHER_NAME in home_html
+    # the reference page's blocks are all on the demo story: related news, most read, picks
+    story_html = client.get(reference.url).content.decode()
+    for block in ("أخبار ذات علاقة", "اخترنا لكم", "ترك الرد"):
+        assert block in story_html
 
     # an editor changes the headline; running setup again must keep it and add nothing
     reference.title = "عنوان عدّله المحرر"
@@ -31,6 +36,9 @@ def test_setup_demo_is_idempotent_and_keeps_edits(client):
     call_command("setup", "--demo", stdout=StringIO())
     assert ArticlePage.objects.count() == 1 + len(demo_articles())
     assert ArticlePage.objects.get(external_id=REFERENCE_EXTERNAL_ID).title == "عنوان عدّله المحرر"
+    from nashra.discovery.models import PicksList
+
+    assert PicksList.objects.count() == 1 and PicksList.objects.get().items.count() == 4
     assert HomePage.objects.count() == 1
     settings = SiteSettings.objects.get()
     assert settings.site_name == PUBLISHER_NAME

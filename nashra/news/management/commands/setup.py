@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from nashra.news import services
 
@@ -27,6 +28,9 @@ class Command(BaseCommand):
 
             loaded = demo_content.demo_load(home=home)
             accounts = demo_content.demo_accounts_ensure()
+            # Demo content of the apps above news (e.g. an editors' picks list).
+            for hook in settings.NASHRA_DEMO_HOOKS:
+                import_string(hook)(home=home)
             if loaded:
                 self.stdout.write(f"nashra: loaded {loaded} demo stories")
             self.stdout.write("nashra: demo logins at /admin/ —")
