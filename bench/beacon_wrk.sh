@@ -5,8 +5,9 @@
 #
 #   PG_DB=nashra_latency bench/beacon_wrk.sh     # an existing database with live stories
 #
-# Needs wrk (Debian: apt-get install wrk). gunicorn runs as production runs it
-# (deploy/gunicorn.conf.py: workers from the CPU count unless WEB_CONCURRENCY, gthread), Redis
+# Needs wrk (Debian: apt-get install wrk). The server is `nashra serve` (granian), or gunicorn
+# with deploy/gunicorn.conf.py when SERVER=gunicorn; 2 workers, 4 threads unless
+# WEB_CONCURRENCY / NASHRA_THREADS say otherwise. Redis
 # counts the reads (BENCH_REDIS_URL, default db 13 — emptied first), the access log goes to a
 # file. Afterwards the counters are flushed and the reads in the database compared with the
 # 2xx answers wrk saw. Environment: PG_DB (required), PORT (8151), LOAD_SECONDS (20),
@@ -22,9 +23,9 @@ export DJANGO_SETTINGS_MODULE=nashra.settings.production SECRET_KEY=bench-only-n
   SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,localhost NASHRA_VAR_DIR="$VAR_DIR" \
   DATABASE_URL="postgres://postgres@127.0.0.1:5432/$PG_DB" \
   REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13}" LOG_LEVEL=WARNING
-GUNICORN_PID=""
+SERVER_PID=""
 cleanup() {
-  [[ -n "$GUNICORN_PID" ]] && kill "$GUNICORN_PID" 2>/dev/null || true
+  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null || true
   rm -rf "$VAR_DIR"
 }
 trap cleanup EXIT
@@ -41,17 +42,23 @@ HourlyViews.objects.all().delete()
 for pk in ArticlePage.objects.live().order_by("?").values_list("pk", flat=True)[:5000]:
     print(f"/discovery/v/{pk}/{beacon_signature(pk)}/")
 PY
-NASHRA_SCHEDULER=0 WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" NASHRA_THREADS="${NASHRA_THREADS:-4}" \
-  NASHRA_BIND="127.0.0.1:$PORT" "$BIN/gunicorn" -c deploy/gunicorn.conf.py \
-  --access-logfile "$VAR_DIR/access.log" nashra.wsgi >"$VAR_DIR/gunicorn.log" 2>&1 &
-GUNICORN_PID=$!
+if [[ "${SERVER:-serve}" == gunicorn ]]; then
+  NASHRA_SCHEDULER=0 WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" NASHRA_THREADS="${NASHRA_THREADS:-4}" \
+    NASHRA_BIND="127.0.0.1:$PORT" "$BIN/gunicorn" -c deploy/gunicorn.conf.py \
+    --access-logfile "$VAR_DIR/access.log" nashra.wsgi >"$VAR_DIR/gunicorn.log" 2>&1 &
+else  # `nashra serve` (granian), the production server; its access log only counts here
+  NASHRA_SCHEDULER=0 NASHRA_ACCESS_LOG=1 "$BIN/nashra" serve --bind "127.0.0.1:$PORT" \
+    --workers "${WEB_CONCURRENCY:-2}" --threads "${NASHRA_THREADS:-4}" \
+    >"$VAR_DIR/access.log" 2>&1 &
+fi
+SERVER_PID=$!
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/robots.txt" && break; sleep 0.2; done
 export BEACON_PATHS="$VAR_DIR/beacons.txt"
 wrk -t1 -c16 -d3s -s bench/beacon_wrk.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up, counted too
 wrk -t1 -c"${CONNECTIONS:-64}" -d"${LOAD_SECONDS:-20}s" --latency -s bench/beacon_wrk.lua \
   "http://127.0.0.1:$PORT" | tee "$VAR_DIR/wrk.txt"
-kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true; GUNICORN_PID=""
-answered=$(grep -c '" 204 ' "$VAR_DIR/access.log" || true)
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+answered=$(grep -c -E '" 204 |" 204$' "$VAR_DIR/access.log" || true)
 "$BIN/python" - "$answered" <<'PY'
 import sys
 import django; django.setup()

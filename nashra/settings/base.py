@@ -49,6 +49,13 @@ EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_HOST = EMAIL_URL_HOST or "localhost"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nashra@localhost")
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# `nashra serve`: address, workers (0: the CPU count), threads per worker, access log, and
+# whether the minute scheduler runs beside it (one application server runs it).
+SERVE_BIND = os.environ.get("NASHRA_BIND", "127.0.0.1:8000")
+SERVE_WORKERS = int(os.environ.get("WEB_CONCURRENCY", "0"))
+SERVE_THREADS = int(os.environ.get("NASHRA_THREADS", "4"))
+SERVE_ACCESS_LOG = _env_bool("NASHRA_ACCESS_LOG", False)
+SCHEDULER_IN_SERVER = _env_bool("NASHRA_SCHEDULER", True)
 # An Elasticsearch 8 cluster for search when one machine's database is not enough.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Comments are also checked by Akismet (a foreign cloud service) when a key is given.

@@ -102,3 +102,42 @@ def test_elasticsearch_url_switches_the_search_backend():
                               env={**base, "ELASTICSEARCH_URL": "http://search.internal:9200"},
                               capture_output=True, text=True, check=True).stdout.strip()
     assert switched == "wagtail.search.backends.elasticsearch8"
+
+
+def test_nashra_serve_answers_pages_and_the_beacon_then_stops(tmp_path):
+    import signal
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = _env(
+        DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="serve-test-key",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", NASHRA_VAR_DIR=str(tmp_path),
+        SECURE_SSL_REDIRECT="0", NASHRA_SCHEDULER="0", ALLOWED_HOSTS="127.0.0.1",
+    )
+    subprocess.run([*NASHRA, "setup"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen([*NASHRA, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                robots = urllib.request.urlopen(base + "/robots.txt", timeout=5)
+                break
+            except urllib.error.HTTPError:
+                raise
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        else:
+            raise AssertionError(server.stderr.read1().decode())
+        # a page from the database (pages with static assets need collectstatic first)
+        assert robots.status == 200 and "Sitemap:" in robots.read().decode()
+        beacon = urllib.request.Request(base + "/discovery/v/1/0000000000000000/", method="POST")
+        assert urllib.request.urlopen(beacon, timeout=5).status == 204
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == 0
