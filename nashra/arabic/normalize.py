@@ -100,9 +100,10 @@ _QUICK_FOLDS = str.maketrans(
     }
 )
 # Characters for which quick_fold agrees with normalize: ASCII and the Arabic block, less the
-# four high-hamza letters (ٵ ٶ ٷ ٸ) that NFKC decomposes.
+# four high-hamza letters (ٵ ٶ ٷ ٸ) that NFKC decomposes and the combining madda and hamza
+# (U+0653–U+0655) that NFKC composes with the letter before them (و + ٔ → ؤ).
 QUICK_FOLD_EXACT_RE = re.compile(
-    "[\x00-\x7f\u0600-\u0674\u0679-\u06ff"
+    "[\x00-\x7f\u0600-\u0652\u0656-\u0674\u0679-\u06ff"
     + "".join(sorted(ZERO_WIDTH | BIDI_CONTROLS)) + "]*"
 )
 
