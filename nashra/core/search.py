@@ -26,7 +26,3 @@ class AnalysedSearchField(index.SearchField):
     def get_value(self, obj):
         return " ".join(analyse(_text(super().get_value(obj))))
 
-
-def analysed_query(text: str) -> str:
-    """The query string to hand a backend: the same terms, the same order."""
-    return " ".join(analyse(text))

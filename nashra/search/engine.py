@@ -84,17 +84,17 @@ def ranked(terms: list[str], *, filters: Filters, limit: int) -> Ranked:
     """The `limit` best live stories for analysed `terms`, and how many stories match."""
     if not direct_sql_supported():
         return _ranked_by_backend(terms, filters=filters, limit=limit)
-    sql = _SQLite() if connection.vendor == "sqlite" else _Postgres()
-    every = sql.top(terms, every=True, filters=filters, limit=limit)
+    sql = (_SQLite if connection.vendor == "sqlite" else _Postgres)(filters)
+    every = sql.top(terms, every=True, limit=limit)
     candidates, counted = every.candidates, every
     if len(terms) > 1 and len(candidates) < limit:
         seen = {c.page_id for c in candidates}
-        some = sql.top(terms, every=False, filters=filters, limit=limit + len(seen))
+        some = sql.top(terms, every=False, limit=limit + len(seen))
         candidates += [c for c in some.candidates if c.page_id not in seen][: limit - len(candidates)]
         counted = some
     elif len(terms) > 1 and not every.full:
         # The stories with some of the words were not read: count them, up to the bound.
-        counted = sql.count(terms, filters=filters)
+        counted = sql.count(terms)
     # A full window means the matches go on past it: the count is a lower bound.
     total = WINDOW if counted.full else counted.size
     return Ranked(candidates, max(total, len(candidates)), counted.full)
@@ -181,24 +181,35 @@ def _aware(value):
     return value.replace(tzinfo=dt.UTC)
 
 
-class _SQLite:
+class _Dialect:
+    """One reader's query on one database: the page conditions are worked out once."""
+
+    true = "TRUE"
+
+    def __init__(self, filters: Filters):
+        self.filters = filters
+        self.where, self.page_params = _page_conditions(filters, self.true)
+
+
+class _SQLite(_Dialect):
+    true = "1"
+
     @staticmethod
     def _match(terms: list[str], operator: str) -> str:
         quoted = (f'"{term.replace(chr(34), chr(34) * 2)}"' for term in terms)
         return "{title body} : (" + f" {operator} ".join(quoted) + ")"
 
-    def _joined(self, filters: Filters) -> tuple[str, list]:
+    def _joined(self) -> str:
         # CROSS JOIN keeps SQLite's join order: the FTS match drives, each row then costs two
         # primary-key lookups.
-        where, params = _page_conditions(filters, "1")
         return (
             f"FROM {FTS} CROSS JOIN {ENTRY} e CROSS JOIN {PAGE} p "
             f"WHERE {FTS} MATCH %s AND e.id = {FTS}.rowid AND e.content_type_id = %s "
-            f"AND p.id = CAST(e.object_id AS INTEGER) AND {where}"
-        ), params
+            f"AND p.id = CAST(e.object_id AS INTEGER) AND {self.where}"
+        )
 
-    def top(self, terms, *, every: bool, filters: Filters, limit: int) -> Window:
-        joined, params = self._joined(filters)
+    def top(self, terms, *, every: bool, limit: int) -> Window:
+        joined, params = self._joined(), self.page_params
         # bm25() is lower for better matches; FTS5 columns are (autocomplete, body, title).
         rows = _fetch(
             f"SELECT page_id, published, entry_id, COUNT(*) OVER () FROM ("
@@ -212,32 +223,30 @@ class _SQLite:
         return Window([Candidate(pk, _aware(published), entry)
                        for pk, published, entry, _ in rows], size, size >= WINDOW)
 
-    def count(self, terms, *, filters: Filters) -> Window:
-        joined, params = self._joined(filters)
-        return _bounded_count(f"SELECT 1 {joined}",
-                              [self._match(terms, "OR"), _content_type_id(), *params])
+    def count(self, terms) -> Window:
+        return _bounded_count(f"SELECT 1 {self._joined()}",
+                              [self._match(terms, "OR"), _content_type_id(), *self.page_params])
 
 
-class _Postgres:
+class _Postgres(_Dialect):
     @staticmethod
     def _tsquery(terms: list[str], operator: str) -> tuple[str, list]:
         joiner = " && " if operator == "AND" else " || "
         return "(" + joiner.join(["plainto_tsquery('simple', %s)"] * len(terms)) + ")", terms
 
-    def _joined(self, filters: Filters) -> tuple[str, list]:
-        where, params = _page_conditions(filters, "TRUE")
+    def _joined(self) -> str:
         return (
             f"FROM {ENTRY} e JOIN {PAGE} p ON p.id = e.object_id::integer "
             f"WHERE (e.title @@ q.query OR e.body @@ q.query) AND e.content_type_id = %s "
-            f"AND {where}"
-        ), params
+            f"AND {self.where}"
+        )
 
-    def top(self, terms, *, every: bool, filters: Filters, limit: int) -> Window:
+    def top(self, terms, *, every: bool, limit: int) -> Window:
         tsquery, query_params = self._tsquery(terms, "AND" if every else "OR")
         with_q = f"WITH q(query) AS MATERIALIZED (SELECT {tsquery}) "
-        where, page_params = _page_conditions(filters, "TRUE")
-        if filters:  # the window: matching stories that pass the filters, newest first
-            joined, _ = self._joined(filters)
+        where, page_params = self.where, self.page_params
+        if self.filters:  # the window: matching stories that pass the filters, newest first
+            joined = self._joined()
             entry_ids = [row[0] for row in _fetch(
                 f"{with_q}SELECT e.id FROM q, {joined.removeprefix('FROM ')} "
                 f"ORDER BY e.id DESC LIMIT {WINDOW}",
@@ -275,9 +284,9 @@ class _Postgres:
         return Window([Candidate(pk, published, entry) for pk, published, entry, _ in rows],
                       size, len(entry_ids) >= WINDOW)
 
-    def count(self, terms, *, filters: Filters) -> Window:
+    def count(self, terms) -> Window:
         tsquery, query_params = self._tsquery(terms, "OR")
-        joined, params = self._joined(filters)
+        joined, params = self._joined(), self.page_params
         # A materialized query hides the words from the planner, which then reads the GIN
         # indexes; seeing a common word it would scan the table and test every tsvector.
         return _bounded_count(
