@@ -1,0 +1,259 @@
+"""The shipped nginx configuration (deploy/nginx/), run by a real nginx in front of a live server.
+
+deploy/nginx/render.py writes the shipped files with this test's ports, upstream, cache
+directory, static and media roots and a throwaway certificate; nothing else is changed, so what
+passes here is what a site installs. Readers come in over https on the public server; purges
+arrive on the loopback listener, as in production. Skipped when Debian's nginx or its
+cache-purge module is not installed (.ci/run installs both).
+"""
+
+import gzip
+import http.client
+import importlib.util
+import re
+import shutil
+import socket
+import ssl
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+DEPLOY = Path(__file__).resolve().parents[3] / "deploy" / "nginx"
+_spec = importlib.util.spec_from_file_location("nashra_nginx_render", DEPLOY / "render.py")
+render = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(render)
+
+HOST = "localhost"  # the Wagtail Site's hostname, so the pages' URLs and purges name it
+
+pytestmark = [
+    pytest.mark.skipif(bool(render.missing()), reason=render.missing() or "nginx present"),
+    pytest.mark.skipif(shutil.which("openssl") is None,
+                       reason="openssl missing (needed for the test certificate)"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Nginx:
+    """A running nginx on the shipped configuration; get() and purge() talk to it."""
+
+    def __init__(self, root: Path, upstream_port: int):
+        self.root = root
+        self.https_port, self.http_port, self.loopback_port = (_free_port() for _ in range(3))
+        cert, key = root / "cert.pem", root / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                        "-subj", f"/CN={HOST}", "-keyout", str(key), "-out", str(cert)],
+                       check=True, capture_output=True)
+        self.static, self.media = root / "static", root / "media"
+        self.conf = render.render(
+            root / "nginx", upstream=f"127.0.0.1:{upstream_port}",
+            loopback=f"127.0.0.1:{self.loopback_port}", https=f"127.0.0.1:{self.https_port}",
+            http=f"127.0.0.1:{self.http_port}", cert=str(cert), key=str(key),
+            static_root=str(self.static), media_root=str(self.media))
+        render.check(self.conf)
+        self.process = subprocess.Popen(render.command(self.conf), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE)
+        self.tls = ssl.create_default_context(cafile=str(cert))
+        self.tls.check_hostname = False
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.loopback_port), timeout=0.1).close()
+                break
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stderr.read().decode()) from None
+                time.sleep(0.05)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def request(self, method, path, *, port=None, headers=None, source="127.0.0.1"):
+        """One request; https to the public server unless another port is given."""
+        port = port or self.https_port
+        kwargs = {"timeout": 10, "source_address": (source, 0)}
+        if port == self.https_port:
+            conn = http.client.HTTPSConnection("127.0.0.1", port, context=self.tls, **kwargs)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", port, **kwargs)
+        try:
+            conn.request(method, path, headers={"Host": HOST, **(headers or {})})
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def purge_settings(self):
+        """What NASHRA_PURGE_URLS=http://127.0.0.1:<loopback> gives nashra (Wagtail's backend)."""
+        return {"nginx": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+                          "LOCATION": f"http://127.0.0.1:{self.loopback_port}"}}
+
+
+@pytest.fixture
+def nginx(live_server, tmp_path):
+    port = int(live_server.url.rsplit(":", 1)[1])
+    server = Nginx(tmp_path, port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def story(make_article):
+    return make_article(title="خبر يقرؤه القراء من ذاكرة nginx")
+
+
+def _cache_status(headers) -> str:
+    return headers.get("X-Cache-Status", "")
+
+
+def test_anonymous_story_is_kept_and_served_by_nginx(nginx, story):
+    status, first, body = nginx.get(story.url)
+    assert status == 200 and _cache_status(first) == "MISS"
+    assert story.title.encode() in body
+    status, second, again = nginx.get(story.url)
+    assert status == 200 and _cache_status(second) == "HIT"
+    assert again == body
+    # A reader's csrftoken cookie neither bypasses nor splits the cache.
+    _, third, cookie_body = nginx.get(story.url, headers={"Cookie": "csrftoken=abc123"})
+    assert _cache_status(third) == "HIT" and cookie_body == body
+    # The same path percent-encoded in lower case (as some clients write it) is the same
+    # entry, so one purge reaches it whichever way a client spelled it.
+    assert "%D8" in story.url
+    _, fourth, _ = nginx.get(re.sub("%[0-9A-F]{2}", lambda m: m[0].lower(), story.url))
+    assert _cache_status(fourth) == "HIT"
+
+
+def test_editor_session_and_query_strings_go_to_nashra(nginx, story):
+    nginx.get(story.url)
+    _, warm, body = nginx.get(story.url)
+    assert _cache_status(warm) == "HIT"
+    # A signed-in editor is always sent to nashra, and what they get is never stored.
+    _, editor, _ = nginx.get(story.url, headers={"Cookie": "csrftoken=x; sessionid=editor"})
+    assert _cache_status(editor) == "BYPASS"
+    _, reader, reader_body = nginx.get(story.url)
+    assert _cache_status(reader) == "HIT" and reader_body == body
+    # A query string no purge would name (a tracking parameter) is not stored either.
+    for _ in range(2):
+        _, tracked, _ = nginx.get(story.url + "?utm_source=whatsapp")
+        assert _cache_status(tracked) == "BYPASS"
+    # Anything but GET and HEAD goes to nashra untouched.
+    status, posted, _ = nginx.request("POST", story.url)
+    assert _cache_status(posted) == "" and status != 200
+
+
+def test_purge_from_loopback_drops_the_page(nginx, story, caplog):
+    from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
+
+    nginx.get(story.url)
+    assert _cache_status(nginx.get(story.url)[1]) == "HIT"
+
+    # From anywhere but loopback, PURGE is refused (127.0.0.2 is on lo but not allowed).
+    status, _, _ = nginx.request("PURGE", story.url, port=nginx.loopback_port, source="127.0.0.2")
+    assert status == 403
+    status, _, _ = nginx.request("PURGE", story.url, source="127.0.0.2")
+    assert status == 403
+    assert _cache_status(nginx.get(story.url)[1]) == "HIT"
+
+    # Wagtail's HTTP backend, as nashra configures it, with the page's full URL.
+    caplog.set_level("INFO", logger="wagtail.frontendcache")
+    purge_url_from_cache(story.full_url, backend_settings=nginx.purge_settings())
+    assert _cache_status(nginx.get(story.url)[1]) == "MISS"
+    assert _cache_status(nginx.get(story.url)[1]) == "HIT"
+    # Purging a page nobody has cached is no error in nashra's log.
+    purge_url_from_cache(f"http://{HOST}/nothing-cached-here/",
+                         backend_settings=nginx.purge_settings())
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+
+
+def test_beacons_are_never_cached(nginx, story):
+    from nashra.discovery.counters import get_counter
+    from nashra.discovery.services import beacon_signature
+
+    counter = get_counter()
+    before = len(counter.hits)
+    path = f"/discovery/v/{story.pk}/{beacon_signature(story.pk)}/"
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+               "Accept-Language": "ar"}
+    for _ in range(3):
+        status, headers, _ = nginx.get(path, headers=browser)
+        assert status == 200 and _cache_status(headers) == ""
+        status, headers, _ = nginx.request("POST", path, headers=browser)
+        assert status == 204
+    assert counter.hits[before:] == [story.pk] * 6
+
+
+def test_http_redirects_to_https(nginx, story):
+    status, headers, _ = nginx.get(story.url, port=nginx.http_port)
+    assert status == 301
+    assert headers["Location"] == f"https://{HOST}{story.url}"
+
+
+def test_compression(nginx, story):
+    _, plain, body = nginx.get(story.url)
+    _, zipped, zbody = nginx.get(story.url, headers={"Accept-Encoding": "gzip"})
+    assert zipped["Content-Encoding"] == "gzip" and _cache_status(zipped) == "HIT"
+    assert gzip.decompress(zbody) == body
+    if render.BROTLI_MODULE.exists():
+        _, br, brbody = nginx.get(story.url, headers={"Accept-Encoding": "br, gzip"})
+        assert br["Content-Encoding"] == "br" and len(brbody) < len(body)
+
+
+def test_static_and_media_files(nginx):
+    nginx.static.mkdir()
+    (nginx.static / "site.0123456789ab.css").write_text("body{margin:0}")
+    (nginx.static / "site.css").write_text("body{margin:0}")
+    (nginx.media / "images").mkdir(parents=True)
+    (nginx.media / "images" / "photo.fill-800x450.webp").write_bytes(b"RIFF0000WEBP")
+
+    status, hashed, body = nginx.get("/static/site.0123456789ab.css")
+    assert status == 200 and body == b"body{margin:0}"
+    assert hashed["Cache-Control"] == "public, max-age=31536000, immutable"
+    _, unhashed, _ = nginx.get("/static/site.css")
+    assert unhashed["Cache-Control"] == "public, max-age=3600"
+    status, media, _ = nginx.get("/media/images/photo.fill-800x450.webp")
+    assert status == 200
+    assert media["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert media["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def purging_to(nginx):
+    with override_settings(WAGTAILFRONTENDCACHE=nginx.purge_settings()):
+        yield nginx
+
+
+@pytest.mark.skipif(importlib.util.find_spec("nashra.core.pagecache") is None,
+                    reason="needs nashra's page cache and its purge on publish (issue 7)")
+def test_published_edit_shows_on_cached_story_and_home_within_a_second(purging_to, story, home):
+    from nashra.news import services
+
+    nginx = purging_to
+    for path in (story.url, "/"):
+        nginx.get(path)
+        assert _cache_status(nginx.get(path)[1]) == "HIT", path
+
+    new_title = "عنوان جديد بعد التعديل"
+    services.article_upsert(
+        data=services.ArticleInput(title=new_title, body="فقرة بعد التعديل.",
+                                   section="أخبار/عربية ودولية",
+                                   external_id="test:1"),
+        home=home)
+    published = time.monotonic()
+    seen = {}
+    while len(seen) < 2 and time.monotonic() - published < 1.0:
+        for path in (story.url, "/"):
+            if path not in seen and new_title.encode() in nginx.get(path)[2]:
+                seen[path] = time.monotonic() - published
+    assert set(seen) == {story.url, "/"}, f"after 1 s only {seen} showed the edit"
