@@ -7,7 +7,7 @@ DEV    := DJANGO_SETTINGS_MODULE=nashra.settings.dev
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-e2e lint venv bench-lighthouse clean
+.PHONY: run test test-e2e lint venv bench-lighthouse bench-http clean
 
 venv: $(STAMP)
 
@@ -38,6 +38,19 @@ test-e2e: $(STAMP)
 ## make bench-lighthouse: Lighthouse x3 on home, section and article -> artifacts/lighthouse/
 bench-lighthouse: $(STAMP)
 	bench/lighthouse.sh
+
+## make bench-http: wrk through nginx and nashra serve at 100,000 stories -> artifacts/http-bench/
+## (REUSE=1 PG_DB=... to measure again on a kept database, KEEP=1 to keep the one it builds)
+bench-http: $(STAMP)
+	@missing=""; command -v wrk >/dev/null || missing="$$missing wrk"; \
+	  test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
+	  test -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so \
+	    || missing="$$missing libnginx-mod-http-cache-purge"; \
+	  if [ -n "$$missing" ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
+	      || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; }; \
+	  fi
+	bench/http_bench.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check nashra bench

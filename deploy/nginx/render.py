@@ -45,7 +45,7 @@ def missing() -> str:
 
 def render(out: Path, *, upstream: str, loopback: str, https: str = "", cert: str = "",
            key: str = "", http: str = "", static_root: str = "", media_root: str = "",
-           workers: int = 1, extra_http: str = "", brotli: bool | None = None) -> Path:
+           workers: int | str = 1, extra_http: str = "", brotli: bool | None = None) -> Path:
     """Write nginx.conf (and the shipped files it includes) under OUT; return its path."""
     out = Path(out).resolve()
     (out / "optional").mkdir(parents=True, exist_ok=True)
@@ -101,6 +101,7 @@ def render(out: Path, *, upstream: str, loopback: str, https: str = "", cert: st
     main = "\n".join([
         *(f"load_module {m};" for m in modules),
         user,
+        "daemon off;",  # run in the foreground, a child of whoever started it
         f"worker_processes {workers};",
         f"pid {out / 'nginx.pid'};",
         f"error_log {out / 'logs' / 'error.log'} warn;",
@@ -139,13 +140,12 @@ def _drop_servers(site: str, *, keep_http: bool, keep_https: bool) -> str:
 def command(conf: Path) -> list[str]:
     """The nginx command line that runs CONF in the foreground."""
     out = conf.parent
-    return [str(NGINX), "-p", str(out), "-c", str(conf), "-e", str(out / "logs" / "error.log"),
-            "-g", "daemon off;"]
+    return [str(NGINX), "-p", str(out), "-c", str(conf), "-e", str(out / "logs" / "error.log")]
 
 
 def check(conf: Path) -> None:
     """nginx -t on CONF: raises with nginx's message when the configuration is refused."""
-    result = subprocess.run([*command(conf)[:-2], "-t"], capture_output=True, text=True)
+    result = subprocess.run([*command(conf), "-t"], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"nginx -t refused {conf}:\n{result.stderr}")
 
@@ -161,7 +161,7 @@ def main() -> None:
     parser.add_argument("--http", default="")
     parser.add_argument("--static-root", default="")
     parser.add_argument("--media-root", default="")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", default="1", help="a number or auto")
     parser.add_argument("--extra-http", type=Path, help="a file of http-context lines to add")
     args = parser.parse_args()
     extra = args.extra_http.read_text() if args.extra_http else ""
