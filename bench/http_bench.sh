@@ -130,16 +130,14 @@ start_app() {  # start_app on|off: `nashra serve` with the page cache on or off
   done
   echo "nashra serve did not answer" >&2; exit 1
 }
-rss() {  # rss LABEL PID...: RSS of each process and its children, in MB
-  local label=$1; shift
-  local line="memory ($label):"
-  for pid in "$@"; do
-    for p in $pid $(pgrep -P "$pid" || true); do
-      line+=" $(ps -o comm= -p "$p" | tr -d ' ')[$p] $(($(ps -o rss= -p "$p") / 1024)) MB,"
-    done
+rss() {  # rss LABEL PID: resident memory of a server's main process and each of its workers
+  local label=$1 pid=$2 line p
+  line="memory ($label): main $(($(ps -o rss= -p "$pid") / 1024)) MB; workers"
+  for p in $(pgrep -P "$pid" || true); do
+    line+=" $(($(ps -o rss= -p "$p") / 1024)) MB"
   done
-  echo "${line%,}" >"$OUT/rss_$label.txt"
-  echo "${line%,}"
+  echo "$line" >"$OUT/rss_$label.txt"
+  echo "$line"
 }
 case_run() {  # case_run LABEL CONNECTIONS URL [PATHS_FILE]
   local label=$1 conns=$2 url=$3 paths=${4:-} before

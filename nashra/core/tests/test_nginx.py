@@ -36,10 +36,16 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _free_ports(n: int) -> list[int]:
+    """N distinct free ports (the sockets stay open until all are chosen)."""
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 class Nginx:
@@ -47,7 +53,7 @@ class Nginx:
 
     def __init__(self, root: Path, upstream_port: int):
         self.root = root
-        self.https_port, self.http_port, self.loopback_port = (_free_port() for _ in range(3))
+        self.https_port, self.http_port, self.loopback_port = _free_ports(3)
         cert, key = root / "cert.pem", root / "key.pem"
         subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                         "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
