@@ -145,9 +145,11 @@ def test_editor_session_and_query_strings_go_to_nashra(nginx, story):
     nginx.get(story.url)
     _, warm, body = nginx.get(story.url)
     assert _cache_status(warm) == "HIT"
-    # A signed-in editor is always sent to nashra, and what they get is never stored.
-    _, editor, _ = nginx.get(story.url, headers={"Cookie": "csrftoken=x; sessionid=editor"})
-    assert _cache_status(editor) == "BYPASS"
+    # A signed-in editor, or a reader with a message to be shown, is always sent to nashra,
+    # and what they get is never stored.
+    for cookie in ("csrftoken=x; sessionid=editor", "messages=abc"):
+        _, personal, _ = nginx.get(story.url, headers={"Cookie": cookie})
+        assert _cache_status(personal) == "BYPASS", cookie
     _, reader, reader_body = nginx.get(story.url)
     assert _cache_status(reader) == "HIT" and reader_body == body
     # A query string no purge would name (a tracking parameter) is not stored either.
