@@ -221,3 +221,17 @@ def test_the_environment_switch(value, on):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"NASHRA_PAGE_CACHE": value, "PATH": "/usr/bin"}).stdout.strip()
     assert out == ("False" if on else "True")
+
+
+def test_a_story_in_a_private_section_is_never_cached(client, make_article):
+    from wagtail.models import PageViewRestriction
+
+    from nashra.news.models import SectionPage
+
+    story = make_article(title="مذكرة داخلية", section="داخلي")
+    PageViewRestriction.objects.create(page=SectionPage.objects.get(title="داخلي"),
+                                       restriction_type=PageViewRestriction.LOGIN)
+    for _ in range(3):
+        response = client.get(story.url)
+        assert response.status_code == 302 and "X-Page-Cache" not in response
+    assert "مذكرة داخلية" not in client.get(story.url, follow=True).content.decode()
