@@ -1,14 +1,19 @@
 """Shared fixtures: a fresh install's page tree, built through the same services as `make run`."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from nashra.core.pagecache import RecordingPurgeBackend
+
     cache.clear()
+    caches["pages"].clear()
+    RecordingPurgeBackend.purged.clear()
     yield
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture

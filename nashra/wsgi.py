@@ -7,9 +7,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nashra.settings.production")
 
 application = get_wsgi_application()
 
-from nashra.discovery.wsgi import beacon_fast_path  # noqa: E402  (needs Django set up)
+from nashra.core.pagecache import page_cache_fast_path  # noqa: E402  (needs Django set up)
+from nashra.discovery.wsgi import beacon_fast_path  # noqa: E402
 
-application = beacon_fast_path(application)
+# Outermost the read beacon (the most frequent request), then cached reader pages: both are
+# answered without Django's middleware, URL resolver or a database query.
+application = beacon_fast_path(page_cache_fast_path(application))
 
 # What loading Django and Wagtail made lives as long as the process: moving it out of the
 # collector's sight keeps each full collection from stalling a request by tens of ms.

@@ -5,3 +5,16 @@ from django.dispatch import Signal
 # Sent with `page` (a wagtailcore Page) whenever what readers see under it may have changed:
 # a comment published, unpublished, spammed, trashed, restored or erased.
 comments_changed = Signal()
+
+
+def _purge_story_page(sender, page, **kwargs):
+    """A story's thread changed: its own page is purged, and nothing else."""
+    from nashra.core import pagecache
+    from nashra.news import purge
+
+    path = purge.page_path(page)
+    if path:
+        pagecache.urls_purge([path], root_url=purge.site_root_url(page))
+
+
+comments_changed.connect(_purge_story_page, dispatch_uid="nashra.comments.purge_story_page")

@@ -107,13 +107,22 @@ class PicksBlock:
 
 def picks(*, placement: str, now=None, per_list: int = 6) -> list[PicksBlock]:
     """Lists shown at `placement` ("home" or "article"), each with the items live right now."""
+    return picks_and_next_change(placement=placement, now=now, per_list=per_list)[0]
+
+
+def picks_and_next_change(*, placement: str, now=None, per_list: int = 6):
+    """The lists at `placement` and when they next change by themselves (an item's start or
+    end time; None when no item has one ahead), for a cached page's lifetime."""
     now = now or timezone.now()
-    live = (Q(starts_at__isnull=True) | Q(starts_at__lte=now)) & (
-        Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    not_ended = Q(ends_at__isnull=True) | Q(ends_at__gt=now)
     flag = {"home": "show_on_home", "article": "show_beside_articles"}[placement]
     lists = list(PicksList.objects.filter(**{flag: True}).prefetch_related(
-        Prefetch("items", queryset=PickItem.objects.filter(live).order_by("sort_order"),
-                 to_attr="live_items")))
+        Prefetch("items", queryset=PickItem.objects.filter(not_ended).order_by("sort_order"),
+                 to_attr="ahead_items")))
+    changes = [t for lst in lists for i in lst.ahead_items for t in (i.starts_at, i.ends_at)
+               if t is not None and t > now]
+    for lst in lists:
+        lst.live_items = [i for i in lst.ahead_items if i.starts_at is None or i.starts_at <= now]
     wanted = [item.story_id for lst in lists for item in lst.live_items]
     cards = {a.pk: a for a in articles_by_ids(ids=wanted)}
     blocks = []
@@ -121,7 +130,7 @@ def picks(*, placement: str, now=None, per_list: int = 6) -> list[PicksBlock]:
         articles = [cards[i.story_id] for i in lst.live_items if i.story_id in cards][:per_list]
         if articles:
             blocks.append(PicksBlock(name=lst.name, articles=articles))
-    return blocks
+    return blocks, min(changes, default=None)
 
 
 def breaking_now(*, now=None, limit: int = 3) -> list[BreakingNews]:

@@ -2,13 +2,16 @@
 
 import logging
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
-from nashra.news.models import ArticlePage
+from nashra.core import pagecache
+from nashra.news import purge as news_purge
+from nashra.news.models import ArticlePage, HomePage
 
 from . import related
+from .models import DiscoverySettings, PicksList, RelatedCuration
 
 logger = logging.getLogger("nashra.discovery")
 
@@ -25,3 +28,27 @@ def _story_published(sender, instance, **kwargs):
 @receiver(post_delete, sender=ArticlePage)
 def _story_gone(sender, instance, **kwargs):
     related.profile_delete(article_id=instance.pk)
+
+
+# --- full-page and front caches ----------------------------------------------------------------
+
+@receiver(post_save, sender=PicksList)
+@receiver(post_delete, sender=PicksList)
+@receiver(post_save, sender=DiscoverySettings)
+def _home_front_changed(sender, created=False, **kwargs):
+    """Picks and the lead story show on the home page (beside stories they come from a
+    fragment, see discovery/live/picks/)."""
+    home = HomePage.objects.first()
+    if home is None or (created and sender is DiscoverySettings):
+        return
+    pagecache.urls_purge([news_purge.page_path(home) or "/"],
+                         root_url=news_purge.site_root_url(home))
+
+
+@receiver(post_save, sender=RelatedCuration)
+@receiver(post_delete, sender=RelatedCuration)
+def _curation_changed(sender, instance, **kwargs):
+    story = ArticlePage.objects.filter(pk=instance.article_id).first()
+    path = news_purge.page_path(story) if story is not None else None
+    if path:
+        pagecache.urls_purge([path], root_url=news_purge.site_root_url(story))

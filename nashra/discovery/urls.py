@@ -11,4 +11,5 @@ urlpatterns = [
     re_path(r"^v/", views.beacon_rejected),
     path("live/breaking/", views.breaking_fragment, name="breaking"),
     path("live/most-read/", views.most_read_fragment, name="most_read"),
+    path("live/picks/", views.picks_fragment, name="picks"),
 ]

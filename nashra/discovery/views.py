@@ -18,6 +18,7 @@ from .templatetags.discovery_tags import most_read_context
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 BREAKING_MAX_AGE = 5
 MOST_READ_MAX_AGE = 60
+PICKS_MAX_AGE = 60
 
 
 def _no_store(response):
@@ -65,4 +66,13 @@ def most_read_fragment(request):
     context = most_read_context(request, section_path=section_path, section_id=raw)
     response = render(request, "discovery/most_read_lists.html", context)
     patch_cache_control(response, public=True, max_age=MOST_READ_MAX_AGE)
+    return response
+
+
+@require_GET
+def picks_fragment(request):
+    """The editors' picks beside stories, for cached story pages to refresh."""
+    response = render(request, "discovery/picks.html",
+                      {"picks": selectors.picks(placement="article")})
+    patch_cache_control(response, public=True, max_age=PICKS_MAX_AGE)
     return response

@@ -4,9 +4,11 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from nashra.news.models import ArticlePage, Author, SectionPage
+from nashra.core import pagecache
+from nashra.news import purge as news_purge
+from nashra.news.models import ArticlePage, Author, HomePage, SectionPage
 
-from . import cache
+from . import cache, purge
 
 
 @receiver(page_published, sender=ArticlePage)
@@ -35,5 +37,9 @@ def _section_changed(sender, **kwargs):
 
 @receiver(post_save, sender=Author)
 @receiver(post_delete, sender=Author)
-def _author_changed(sender, **kwargs):
+def _author_changed(sender, instance, **kwargs):
     cache.content_changed()
+    home = HomePage.objects.first()
+    if home is not None:
+        pagecache.urls_purge(purge.author_paths(slug=instance.slug),
+                             root_url=news_purge.site_root_url(home))

@@ -16,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 
 from nashra.arabic.normalize import clean_for_slug
 from nashra.core.blocks import ArticleBodyBlock
+from nashra.core.pagecache import CachedPageMixin
 from nashra.core.search import AnalysedSearchField
 
 UPDATE_GRACE_SECONDS = 5 * 60
@@ -71,7 +72,7 @@ class ArticleTag(TaggedItemBase):
                                  related_name="tagged_items")
 
 
-class HomePage(RoutablePageMixin, Page):
+class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     """The front page; tag and author pages hang off it as routes."""
 
     intro = models.CharField("وصف الموقع", max_length=300, blank=True,
@@ -125,7 +126,7 @@ class HomePage(RoutablePageMixin, Page):
         )
 
 
-class SectionPage(Page):
+class SectionPage(CachedPageMixin, Page):
     """A section of the paper; sections nest (أخبار › عربية ودولية)."""
 
     intro = models.CharField("وصف القسم", max_length=300, blank=True)
@@ -150,7 +151,7 @@ class SectionPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(CachedPageMixin, Page):
     """One story. The headline is the page title."""
 
     standfirst = models.TextField(
@@ -238,3 +239,17 @@ class ArticlePageAuthor(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = "كاتب الخبر"
         unique_together = [("page", "author")]
+
+
+class StoryFootprint(models.Model):
+    """The reader pages a story appeared on when it was last purged (news.purge)."""
+
+    page_id = models.BigIntegerField(primary_key=True)
+    paths = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "صفحات ظهور الخبر"
+
+    def __str__(self):
+        return f"{self.page_id}: {len(self.paths)}"

@@ -1,6 +1,8 @@
 """Writes to news content. Every change to a section, story or author goes through here."""
 
 import datetime as dt
+import functools
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -10,11 +12,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from nashra.arabic.normalize import strip_invisibles
+from nashra.core import pagecache
 
-from .models import ArticlePage, ArticlePageAuthor, Author, HomePage, SectionPage, arabic_slugify
+from . import purge
+from .models import (
+    ArticlePage,
+    ArticlePageAuthor,
+    Author,
+    HomePage,
+    SectionPage,
+    StoryFootprint,
+    arabic_slugify,
+)
+
+logger = logging.getLogger("nashra.news")
 
 HEADLINE_MAX = ArticlePage._meta.get_field("title").max_length
 STANDFIRST_MAX = ArticlePage._meta.get_field("standfirst").max_length
@@ -338,3 +353,47 @@ def _wagtail_default_roles_remove() -> None:
 
     Group.objects.filter(name__in=["Editors", "Moderators"], user__isnull=True).delete()
     Workflow.objects.filter(name="Moderators approval").update(active=False)
+
+
+# --- full-page and front cache purges (nashra.core.pagecache; map in news.purge) -------------
+
+@functools.cache
+def _purge_providers():
+    return [import_string(path) for path in settings.NASHRA_PURGE_PROVIDERS]
+
+
+def story_purge(*, article: ArticlePage, gone: bool = False) -> list[str]:
+    """Purge every page that shows `article` now or showed it at its last purge.
+
+    `gone`: the story was unpublished or deleted; it is forgotten after this purge. Returns
+    the URLs the front caches were asked to purge.
+    """
+    paths: list[str] = []
+    for provider in _purge_providers():
+        try:
+            paths += provider(article=article)
+        except Exception:  # a deleted story's relations may be gone: the footprint covers it
+            logger.exception("purge provider %s failed for story %s", provider, article.pk)
+    footprint = StoryFootprint.objects.filter(page_id=article.pk).first()
+    old = footprint.paths if footprint else []
+    if gone:
+        StoryFootprint.objects.filter(page_id=article.pk).delete()
+    else:
+        StoryFootprint.objects.update_or_create(page_id=article.pk,
+                                                defaults={"paths": sorted(set(paths))})
+    return pagecache.urls_purge([*old, *paths], root_url=purge.site_root_url(article))
+
+
+def site_purge(*, page=None, paths=()) -> list[str]:
+    """Every page shows what changed (section tree, home page, site settings): a new
+    generation of our cache; the front caches get the home page, `page`'s pages and `paths`,
+    and the rest of their copies expire within NASHRA_PAGE_CACHE_SECONDS."""
+    pagecache.everything_purge()
+    home = HomePage.objects.first()
+    if home is None:
+        return []
+    wanted = [purge.page_path(home), *paths]
+    if page is not None:
+        own = purge.page_path(page)
+        wanted += purge.listing_paths(own) if own else []
+    return pagecache.urls_purge(wanted, root_url=purge.site_root_url(home))

@@ -58,6 +58,18 @@ SERVE_ACCESS_LOG = _env_bool("NASHRA_ACCESS_LOG", False)
 SCHEDULER_IN_SERVER = _env_bool("NASHRA_SCHEDULER", True)
 # An Elasticsearch 8 cluster for search when one machine's database is not enough.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# The full-page cache for anonymous readers: NASHRA_PAGE_CACHE=off turns it off (measuring,
+# debugging); entries live this many seconds at most (purges are exact; this bounds what no
+# purge covers, such as a comment count on a story card).
+PAGE_CACHE_ON = os.environ.get("NASHRA_PAGE_CACHE", "on").strip().lower() not in {
+    "0", "off", "false", "no"}
+PAGE_CACHE_SECONDS = int(os.environ.get("NASHRA_PAGE_CACHE_SECONDS", "600"))
+# Front caches nashra purges on publish (wagtail.contrib.frontend_cache): nginx or Varnish
+# answering PURGE at these URLs, and/or Cloudflare or CloudFront (docs/deployment.md).
+PURGE_URLS = _env_list("NASHRA_PURGE_URLS")
+CLOUDFLARE_ZONE_ID = os.environ.get("NASHRA_CLOUDFLARE_ZONE_ID", "")
+CLOUDFLARE_API_TOKEN = os.environ.get("NASHRA_CLOUDFLARE_API_TOKEN", "")
+CLOUDFRONT_DISTRIBUTION_ID = os.environ.get("NASHRA_CLOUDFRONT_DISTRIBUTION_ID", "")
 # Comments are also checked by Akismet (a foreign cloud service) when a key is given.
 AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
 # -------------------------------------------------------------------------------------------
@@ -96,6 +108,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it answers cached pages and must see every header the others add.
+    "nashra.core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,23 +153,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 
-def cache_settings(redis_url: str, prefix: str) -> dict:
-    """Redis for the page and rendition caches when a URL is given, process memory otherwise."""
+def cache_settings(redis_url: str, prefix: str, *, page_dir: Path | None = None) -> dict:
+    """Redis for every cache when a URL is given, process memory otherwise.
+
+    Without Redis the full-page cache ("pages") lives in files under `page_dir`, so the
+    scheduler's and every server process's purges reach the same entries.
+    """
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
     if not redis_url:
+        pages = {"BACKEND": locmem, "LOCATION": "pages"}
+        if page_dir is not None:
+            pages = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                     "LOCATION": str(page_dir), "OPTIONS": {"MAX_ENTRIES": 20_000}}
         return {
-            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-            "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                           "LOCATION": "renditions"},
+            "default": {"BACKEND": locmem},
+            "renditions": {"BACKEND": locmem, "LOCATION": "renditions"},
+            "pages": {**pages, "TIMEOUT": PAGE_CACHE_SECONDS},
         }
     redis = "django.core.cache.backends.redis.RedisCache"
     return {
         "default": {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": prefix},
         "renditions": {"BACKEND": redis, "LOCATION": redis_url,
                        "KEY_PREFIX": f"{prefix}-renditions", "TIMEOUT": 60 * 60 * 24},
+        "pages": {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": f"{prefix}-pages",
+                  "TIMEOUT": PAGE_CACHE_SECONDS},
     }
 
 
-CACHES = cache_settings(REDIS_URL, "nashra")
+CACHES = cache_settings(REDIS_URL, "nashra", page_dir=VAR_DIR / "page-cache")
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
@@ -292,3 +317,32 @@ NASHRA_SCHEDULER_JOBS = [
     "nashra.discovery.services.scheduler_job",
     "nashra.comments.services.comments_purge",
 ]
+
+# --- full-page cache and front caches (nashra.core.pagecache; docs/deployment.md) ----------
+NASHRA_PAGE_CACHE = PAGE_CACHE_ON
+NASHRA_PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+# Listing pages (sections, tags, authors) are cached and purged up to this page number.
+NASHRA_PAGE_CACHE_LISTING_PAGES = 5
+# A request carrying one of these cookies is a logged-in editor's or has a message waiting:
+# never served from, nor stored in, a shared cache (deploy/nginx bypasses on the same names).
+NASHRA_PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages"]
+# Called as provider(article=…) -> site paths, to list every page a story appears on.
+NASHRA_PURGE_PROVIDERS = [
+    "nashra.news.purge.story_paths",
+    "nashra.distribution.purge.story_paths",
+]
+WAGTAILFRONTENDCACHE = {
+    f"http{n}": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+                 "LOCATION": url}
+    for n, url in enumerate(PURGE_URLS, 1)
+}
+if CLOUDFLARE_ZONE_ID:
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": CLOUDFLARE_API_TOKEN, "ZONEID": CLOUDFLARE_ZONE_ID,
+    }
+if CLOUDFRONT_DISTRIBUTION_ID:
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": CLOUDFRONT_DISTRIBUTION_ID,
+    }

@@ -28,5 +28,8 @@ SECURE_SSL_REDIRECT = False
 NASHRA_VIEW_COUNTERS = {
     "default": {"BACKEND": "nashra.discovery.counters.RecordingViewCounter", "OPTIONS": {}}
 }
+# Every purge the front caches would get, recorded (nashra.core.pagecache).
+WAGTAILFRONTENDCACHE = {"recording": {"BACKEND": "nashra.core.pagecache.RecordingPurgeBackend"}}
+NASHRA_PAGE_CACHE = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

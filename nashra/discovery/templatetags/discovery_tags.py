@@ -3,6 +3,8 @@
 from django import template
 from django.urls import reverse
 
+from nashra.core import pagecache
+
 from .. import selectors
 from ..services import beacon_signature
 
@@ -35,6 +37,7 @@ def article_discovery(context, page):
         "request": request,
         "related": selectors.related_articles(article=page),
         "picks": selectors.picks(placement="article"),
+        "picks_src": reverse("discovery:picks"),
         "beacon": reverse("discovery:beacon", args=[page.pk, beacon_signature(page.pk)]),
         **most_read_context(request),
     }
@@ -43,13 +46,19 @@ def article_discovery(context, page):
 @register.inclusion_tag("discovery/home_front.html", takes_context=True)
 def home_front(context, latest):
     request = context.get("request")
-    lead = selectors.lead_story(chosen=selectors.discovery_settings(request), latest=latest)
+    chosen = selectors.discovery_settings(request)
+    lead = selectors.lead_story(chosen=chosen, latest=latest)
     rest = [a for a in latest if lead is None or a.pk != lead.pk][:4]
+    picks, picks_change = selectors.picks_and_next_change(placement="home")
+    # A cached home page ends when the lead's time runs out or a pick starts or ends.
+    if chosen is not None and lead is not None and lead.pk == chosen.lead_story_id:
+        pagecache.valid_until(request, chosen.lead_until)
+    pagecache.valid_until(request, picks_change)
     return {
         "request": request,
         "lead": lead,
         "latest": rest,
-        "picks": selectors.picks(placement="home"),
+        "picks": picks,
         **most_read_context(request),
     }
 

@@ -1,0 +1,360 @@
+"""The full-page cache for anonymous readers, and exact purges of it and of the front caches.
+
+- **What is cached**: responses that a reader page marks with `cacheable()` (the page models'
+  `serve()`), status 200, to a GET from a reader — a request without the session or messages
+  cookie (settings.NASHRA_PAGE_CACHE_BYPASS_COOKIES; the nginx configuration bypasses on the
+  same cookies). Search, comments, the admin, the API and the live fragments never are.
+- **Keys**: the path, plus `?page=N` for listing pages 2..NASHRA_PAGE_CACHE_LISTING_PAGES;
+  tracking parameters (`utm_*`, `fbclid`, …) are ignored; any other query string is not cached
+  and answered `private` (a reader's own just-posted comment rides on `?comment=`).
+- **A hit** costs one round trip to the cache (the entry and the site generation, together) and
+  no database query; `page_cache_fast_path` answers it before Django's middleware, and
+  `PageCacheMiddleware` does the same for servers that do not use the WSGI wrapper.
+- **Freshness**: `urls_purge(paths)` drops exactly the given pages here and in every front cache
+  (`wagtail.contrib.frontend_cache`, settings.WAGTAILFRONTENDCACHE) once the transaction
+  commits; `everything_purge()` bumps the generation (a change of the section tree or the site
+  settings, which every page shows). A render that began before a purge of its path is neither
+  stored nor sent as shareable, so a purge can never be undone by a slow render. A page that
+  knows when it will change on its own (a pick's end, the lead story's time running out,
+  comments closing) says so with `valid_until()`, and its entry and `s-maxage` end then.
+- **Headers**: `Cache-Control: public, max-age=0, must-revalidate, s-maxage=N`, a strong ETag and
+  Last-Modified (304 answers from the entry), `Vary` without Cookie or Accept-Language (the page
+  is the same for every reader); a logged-in editor gets `private, no-cache`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, unquote
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+from django.utils.encoding import iri_to_uri
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+
+logger = logging.getLogger("nashra.pagecache")
+
+CACHE_ALIAS = "pages"
+GEN_KEY = "pc:gen"
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid"})
+# Headers that describe one answer, not the page: never stored with it.
+UNSTORED_HEADERS = frozenset({"set-cookie", "date", "age", "x-page-cache", "vary"})
+# Paths whose answers are never page-cached: a lookup there would only cost a round trip.
+SKIPPED_PREFIXES = ("/admin/", "/comments/", "/discovery/", "/api/", "/search/", "/documents/",
+                    "/static/", "/media/", "/feeds/", "/sitemap", "/s/", "/robots.txt",
+                    "/favicon")
+_CACHEABLE_ATTR = "_nashra_page_cacheable"
+_UNTIL_ATTR = "_nashra_valid_until"
+
+
+def enabled() -> bool:
+    return settings.NASHRA_PAGE_CACHE
+
+
+def _store():
+    return caches[CACHE_ALIAS]
+
+
+# --- marking responses -------------------------------------------------------------------------
+
+def cacheable(response):
+    """Called by reader pages: this answer is the same for every anonymous reader."""
+    setattr(response, _CACHEABLE_ATTR, True)
+    return response
+
+
+class CachedPageMixin:
+    """For reader page models: what `serve()` answers may be cached for anonymous readers."""
+
+    def serve(self, request, *args, **kwargs):
+        return cacheable(super().serve(request, *args, **kwargs))
+
+
+def valid_until(request, when) -> None:
+    """The page being rendered changes by itself at `when` (an aware datetime or None)."""
+    if request is None or when is None:
+        return
+    stamp = when.timestamp()
+    current = getattr(request, _UNTIL_ATTR, None)
+    if current is None or stamp < current:
+        setattr(request, _UNTIL_ATTR, stamp)
+
+
+# --- keys -----------------------------------------------------------------------------------
+
+def cache_key(path: str, query: str = "") -> str | None:
+    """The entry's key for a decoded path and raw query string; None when not cacheable."""
+    page = 0
+    if query:
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            if name == "page" and not page and value.isdigit():
+                page = int(value)
+                if not 2 <= page <= settings.NASHRA_PAGE_CACHE_LISTING_PAGES:
+                    return None
+            elif not (name.startswith("utm_") or name in TRACKING_PARAMS):
+                return None
+    name = f"{path}?page={page}" if page else path
+    return "pc:" + hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
+
+
+def _purged_key(path: str) -> str:
+    return "pc:purged:" + hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
+
+
+def _bypass(cookie_header: str) -> bool:
+    return bool(cookie_header) and any(
+        f"{name}=" in cookie_header for name in settings.NASHRA_PAGE_CACHE_BYPASS_COOKIES)
+
+
+def _skipped(path: str) -> bool:
+    return path.startswith(SKIPPED_PREFIXES)
+
+
+# --- entries ----------------------------------------------------------------------------------
+# An entry is a tuple, cheap to pickle:
+# (generation, stored_at, etag, status, headers, body, expires_at). The expiry is checked
+# here too, not only by the store's own timeout, which is coarse on some stores.
+
+def _lookup(key: str):
+    """(entry or None, current generation) in one round trip."""
+    found = _store().get_many([key, GEN_KEY])
+    gen = found.get(GEN_KEY)
+    entry = found.get(key)
+    if entry is None or gen is None or entry[0] != gen or entry[6] <= time.time():
+        return None, gen
+    return entry, gen
+
+
+def _not_modified(entry, if_none_match: str, if_modified_since: str) -> bool:
+    etag = entry[2]
+    if if_none_match:
+        tags = parse_etags(if_none_match)
+        return "*" in tags or etag in tags
+    if if_modified_since:
+        since = parse_http_date_safe(if_modified_since)
+        return since is not None and int(entry[1]) <= since
+    return False
+
+
+def _hit_headers(entry, now: float) -> list[tuple[str, str]]:
+    return [*entry[4], ("Age", str(max(0, int(now - entry[1])))), ("X-Page-Cache", "HIT")]
+
+
+_NOT_MODIFIED_KEEP = frozenset({"cache-control", "etag", "last-modified", "expires",
+                                "content-location", "vary"})
+
+
+def page_cache_fast_path(app):
+    """WSGI wrapper: answer cached pages before Django's request machinery is touched."""
+    if not enabled():
+        return app
+
+    def application(environ, start_response):
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not _bypass(
+                environ.get("HTTP_COOKIE", "")):
+            raw = environ.get("PATH_INFO", "")
+            if not _skipped(raw):
+                path = raw.encode("latin-1").decode("utf-8", "replace")
+                key = cache_key(path, environ.get("QUERY_STRING", ""))
+                entry = _lookup(key)[0] if key else None
+                if entry is not None:
+                    headers = _hit_headers(entry, time.time())
+                    if _not_modified(entry, environ.get("HTTP_IF_NONE_MATCH", ""),
+                                     environ.get("HTTP_IF_MODIFIED_SINCE", "")):
+                        start_response("304 Not Modified",
+                                       [h for h in headers if h[0].lower() in _NOT_MODIFIED_KEEP])
+                        return [b""]
+                    start_response(f"{entry[3]} OK", headers)
+                    return [b"" if environ["REQUEST_METHOD"] == "HEAD" else entry[5]]
+        return app(environ, start_response)
+
+    return application
+
+
+class PageCacheMiddleware:
+    """Serve and store reader pages; first in MIDDLEWARE so it sees the final headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled():
+            response = self.get_response(request)
+            if getattr(response, _CACHEABLE_ATTR, False):
+                _finish_uncached(request, response)
+            return response
+        key = gen = None
+        reader = not _bypass(request.META.get("HTTP_COOKIE", ""))
+        if request.method in ("GET", "HEAD") and reader and not _skipped(request.path_info):
+            key = cache_key(request.path_info, request.META.get("QUERY_STRING", ""))
+            if key:
+                entry, gen = _lookup(key)
+                if entry is not None:
+                    return _response_from(request, entry)
+        started = time.time()
+        response = self.get_response(request)
+        if not getattr(response, _CACHEABLE_ATTR, False):
+            return response
+        if not reader or key is None or request.method != "GET":
+            _private(response)
+            return response
+        _store_response(request, response, key=key, gen=gen, started=started)
+        return response
+
+
+def _response_from(request, entry) -> HttpResponse:
+    headers = _hit_headers(entry, time.time())
+    if _not_modified(entry, request.META.get("HTTP_IF_NONE_MATCH", ""),
+                     request.META.get("HTTP_IF_MODIFIED_SINCE", "")):
+        response = HttpResponse(status=304)
+        headers = [h for h in headers if h[0].lower() in _NOT_MODIFIED_KEEP]
+    else:
+        response = HttpResponse(b"" if request.method == "HEAD" else entry[5], status=entry[3])
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def _private(response) -> None:
+    response.headers["Cache-Control"] = "private, no-cache"
+
+
+def _shared_vary(response) -> None:
+    """Drop Vary: Cookie and Accept-Language: a cached page is one for every reader."""
+    if not response.has_header("Vary"):
+        return
+    kept = [v for v in cc_delim_re.split(response.headers["Vary"])
+            if v and v.lower() not in {"cookie", "accept-language"}]
+    if kept:
+        response.headers["Vary"] = ", ".join(kept)
+    else:
+        del response.headers["Vary"]
+
+
+def _lifetime(request, now: float) -> int:
+    seconds = settings.NASHRA_PAGE_CACHE_SECONDS
+    until = getattr(request, _UNTIL_ATTR, None)
+    if until is not None:
+        seconds = min(seconds, int(until - now))
+    return seconds
+
+
+def _public(response, *, seconds: int, etag: str, modified: float) -> None:
+    response.headers["Cache-Control"] = (
+        f"public, max-age=0, must-revalidate, s-maxage={seconds}")
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(modified)
+    _shared_vary(response)
+
+
+def _finish_uncached(request, response) -> None:
+    """NASHRA_PAGE_CACHE=off: the same headers for the front caches, nothing stored here."""
+    if _bypass(request.META.get("HTTP_COOKIE", "")) or cache_key(
+            request.path_info, request.META.get("QUERY_STRING", "")) is None:
+        _private(response)
+        return
+    if response.status_code != 200 or response.cookies:
+        return
+    now = time.time()
+    etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+    _public(response, seconds=max(0, _lifetime(request, now)), etag=etag, modified=now)
+
+
+def _store_response(request, response, *, key: str, gen, started: float) -> None:
+    if response.status_code != 200 or response.cookies or response.streaming:
+        _private(response)
+        return
+    now = time.time()
+    seconds = _lifetime(request, now)
+    purged_key = _purged_key(request.path_info)
+    found = _store().get_many([GEN_KEY, purged_key])
+    current = found.get(GEN_KEY)
+    if current is None:
+        _store().add(GEN_KEY, time.time_ns(), None)
+    purged = found.get(purged_key)
+    if (seconds <= 0 or current is None or (gen is not None and gen != current)
+            or (purged is not None and purged >= started)):
+        # Rendered from data a purge has since replaced, or about to change: not shareable.
+        _private(response)
+        return
+    etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+    _public(response, seconds=seconds, etag=etag, modified=now)
+    headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
+    if response.has_header("Vary"):
+        headers.append(("Vary", response.headers["Vary"]))
+    _store().set(key, (current, now, etag, response.status_code, headers, response.content,
+                       now + seconds), seconds)
+    response.headers["X-Page-Cache"] = "MISS"
+
+
+# --- purging ----------------------------------------------------------------------------------
+
+def _own_purge(paths: list[str]) -> None:
+    store = _store()
+    keys = {cache_key(*_split(p)) for p in paths} - {None}
+    now = time.time()
+    stamps = {_purged_key(_split(p)[0]): now for p in paths}
+    store.set_many(stamps, settings.NASHRA_PAGE_CACHE_SECONDS + 60)
+    store.delete_many(sorted(keys))
+
+
+def _split(url_path: str) -> tuple[str, str]:
+    path, _, query = url_path.partition("?")
+    return unquote(path), query
+
+
+def urls_purge(paths: Iterable[str], *, root_url: str) -> list[str]:
+    """Drop these site paths (as page.url gives them) here and in every front cache.
+
+    Our own entries go at once and again when the transaction commits (a render racing the
+    commit cannot keep old content); the front caches are told after the commit. Returns the
+    full URLs sent to the front caches.
+    """
+    paths = sorted({p for p in paths if p})
+    if not paths:
+        return []
+    urls = [root_url.rstrip("/") + iri_to_uri(p) for p in paths]
+    _own_purge(paths)
+
+    def after_commit():
+        _own_purge(paths)
+        _front_purge(urls)
+
+    transaction.on_commit(after_commit)
+    return urls
+
+
+def _front_purge(urls: list[str]) -> None:
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    try:
+        purge_urls_from_cache(urls)
+    except Exception:  # a front cache being down must never stop a story going out
+        logger.exception("front cache purge failed for %d URLs", len(urls))
+
+
+def everything_purge() -> None:
+    """Every page of ours is stale (section tree, site settings): a new generation."""
+    def bump():
+        _store().set(GEN_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+class RecordingPurgeBackend(BaseBackend):
+    """A front cache for tests: remembers every URL it was asked to purge."""
+
+    purged: list[str] = []
+
+    def purge(self, url) -> None:
+        RecordingPurgeBackend.purged.append(url)
