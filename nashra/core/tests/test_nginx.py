@@ -10,6 +10,7 @@ cache-purge module is not installed (.ci/run installs both).
 import gzip
 import http.client
 import importlib.util
+import json
 import re
 import shutil
 import socket
@@ -17,6 +18,7 @@ import ssl
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.test import override_settings
@@ -83,7 +85,7 @@ class Nginx:
         self.process.terminate()
         self.process.wait(timeout=10)
 
-    def request(self, method, path, *, port=None, headers=None, source="127.0.0.1"):
+    def request(self, method, path, *, port=None, headers=None, body=None, source="127.0.0.1"):
         """One request; https to the public server unless another port is given."""
         port = port or self.https_port
         kwargs = {"timeout": 10, "source_address": (source, 0)}
@@ -92,7 +94,7 @@ class Nginx:
         else:
             conn = http.client.HTTPConnection("127.0.0.1", port, **kwargs)
         try:
-            conn.request(method, path, headers={"Host": HOST, **(headers or {})})
+            conn.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
             response = conn.getresponse()
             return response.status, response.headers, response.read()
         finally:
@@ -286,3 +288,44 @@ def test_listing_page_numbers_are_cached_and_tracking_parameters_are_not(nginx, 
     for query in ("?utm_source=whatsapp", "?page=2&fbclid=x"):
         for _ in range(2):
             assert _cache_status(nginx.get(section + query)[1]) == "BYPASS", query
+
+
+def test_comment_posted_through_nginx_from_a_cached_page(purging_to, story):
+    """As a browser with JavaScript does: the cached page, a fresh token, the form."""
+    from wagtail.models import Site
+
+    from nashra.comments.models import CommentSettings
+
+    nginx = purging_to
+    config = CommentSettings.for_site(Site.objects.get(is_default_site=True))
+    config.min_fill_seconds = 1
+    config.save()
+    nginx.get(story.url)
+    assert _cache_status(nginx.get(story.url)[1]) == "HIT"
+
+    # Production trusts nginx's X-Forwarded-Proto, so the https Origin is the page's own.
+    with override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
+        status, headers, body = nginx.get("/comments/token/",
+                                          headers={"Accept": "application/json"})
+        assert status == 200 and _cache_status(headers) == ""
+        token = json.loads(body)
+        cookie = next(c.split(";")[0] for c in headers.get_all("Set-Cookie")
+                      if c.startswith("csrftoken="))
+        time.sleep(1.1)  # the form's minimum fill time
+        form = {"body": "شكرًا على هذه التغطية الوافية للخبر.", "author_name": "ريم",
+                "author_email": "reem@example.org", "author_url": "", "nickname": "",
+                "ts": token["ts"], "csrfmiddlewaretoken": token["csrf"]}
+        status, _, body = nginx.request(
+            "POST", f"/comments/post/{story.pk}/", body=urlencode(form),
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": "application/json", "Origin": f"https://{HOST}",
+                     "Cookie": cookie})
+        answer = json.loads(body)
+    assert status == 200 and answer["ok"], answer
+    if answer["status"] == "approved":  # an approved comment purges its story
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            if form["body"].encode() in nginx.get(story.url)[2]:
+                break
+        else:
+            raise AssertionError("the approved comment did not show within 1 s")
