@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.http import HttpResponse
@@ -233,6 +234,8 @@ def test_each_request_reads_one_replica_and_requests_spread_over_all():
 
     def view(request):
         chosen = {router.db_for_read(model) for model in (Page, Comment, IndexEntry)}
+        # a session written a moment ago on the primary must be found there
+        assert router.db_for_read(Session) == PRIMARY
         return HttpResponse(",".join(chosen))
 
     middleware = PrimaryPinMiddleware(view)
