@@ -359,7 +359,12 @@ NASHRA_PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
 NASHRA_PAGE_CACHE_LISTING_PAGES = 5
 # A request carrying one of these cookies is a logged-in editor's or has a message waiting:
 # never served from, nor stored in, a shared cache (deploy/nginx bypasses on the same names).
-NASHRA_PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages"]
+# nashra_primary: the few seconds after a browser's own write, when it reads the primary
+# database (nashra.core.db_router; set only on sites with read replicas).
+NASHRA_PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "nashra_primary"]
+# Seconds after a purge during which renders of that page are not kept: a replica may still
+# hold the old story (0 on a single database).
+NASHRA_PAGE_CACHE_PURGE_WINDOW = NASHRA_REPLICA_PIN_SECONDS if NASHRA_DATABASE_REPLICAS else 0
 # Called as provider(article=…) -> site paths, to list every page a story appears on.
 NASHRA_PURGE_PROVIDERS = [
     "nashra.news.purge.story_paths",
