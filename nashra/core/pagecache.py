@@ -279,8 +279,11 @@ def _store_response(request, response, *, key: str, gen, started: float) -> None
     if current is None:
         _store().add(GEN_KEY, time.time_ns(), None)
     purged = found.get(purged_key)
+    # With read replicas a render soon after a purge may have read a replica that has not
+    # caught up yet: such renders are not kept either (NASHRA_PAGE_CACHE_PURGE_WINDOW).
+    window = settings.NASHRA_PAGE_CACHE_PURGE_WINDOW
     if (seconds <= 0 or current is None or (gen is not None and gen != current)
-            or (purged is not None and purged >= started)):
+            or (purged is not None and purged >= started - window)):
         # Rendered from data a purge has since replaced, or about to change: not shareable.
         _private(response)
         return

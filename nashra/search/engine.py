@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, connections, router
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
@@ -161,7 +161,9 @@ def _page_conditions(filters: Filters, true: str) -> tuple[str, list]:
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
+    # Raw SQL bypasses the database router: ask it, so a reader's search runs on a read
+    # replica when there are some (nashra.core.db_router); the primary otherwise.
+    with connections[router.db_for_read(IndexEntry)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

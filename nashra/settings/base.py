@@ -27,6 +27,8 @@ def _env_list(name: str, default: str = "") -> list[str]:
 VAR_DIR = Path(os.environ.get("NASHRA_VAR_DIR", BASE_DIR / "var"))
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'nashra.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+# Read-only copies of the primary (streaming replication), comma separated: aliases replica1..N.
+DATABASE_REPLICA_URLS = _env_list("DATABASE_REPLICA_URLS")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = _env_bool("DEBUG", False)
@@ -142,15 +144,47 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the scheduler and the web server write the same file without "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+
+def database_settings(url: str) -> dict:
+    """One database alias from its URL.
+
+    PostgreSQL (psycopg 3) keeps each connection open between requests (CONN_MAX_AGE) and
+    checks it before reusing it (CONN_HEALTH_CHECKS), so a connection broken by a database
+    restart or failover is replaced before a request uses it, not reported as an error. Under `nashra serve` every granian thread holds
+    one connection for its life, which is what a pool would give: psycopg's pool
+    (OPTIONS["pool"], CONN_MAX_AGE 0) answered no faster in bench/db_connections.sh — ahead in
+    one run, behind in the other, both 3-5x a new connection per request on a one-query page
+    (docs/benchmarks.md, "Database connections") — and needs one more package and a size to
+    tune per worker.
+    """
+    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the scheduler and the web server write the same file without "database is
+        # locked".
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return database
+
+
+DATABASES = {"default": database_settings(DATABASE_URL)}
+NASHRA_DATABASE_REPLICAS = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = database_settings(_url)
+    NASHRA_DATABASE_REPLICAS.append(f"replica{_number}")
+# After a write (a POST, or anything the router sends to the primary) the browser reads the
+# primary for this long, so editors see their own edit even when a replica lags.
+NASHRA_REPLICA_PIN_SECONDS = 5
+# Editors' paths: always read the primary.
+NASHRA_PRIMARY_PATHS = ["/admin/"]
+if NASHRA_DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["nashra.core.db_router.ReplicaRouter"]
+    # Before the session and everything after it, so every read of the request is routed.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                      "nashra.core.db_router.PrimaryPinMiddleware")
 
 
 def cache_settings(redis_url: str, prefix: str, *, page_dir: Path | None = None) -> dict:
@@ -325,7 +359,12 @@ NASHRA_PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
 NASHRA_PAGE_CACHE_LISTING_PAGES = 5
 # A request carrying one of these cookies is a logged-in editor's or has a message waiting:
 # never served from, nor stored in, a shared cache (deploy/nginx bypasses on the same names).
-NASHRA_PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages"]
+# nashra_primary: the few seconds after a browser's own write, when it reads the primary
+# database (nashra.core.db_router; set only on sites with read replicas).
+NASHRA_PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "nashra_primary"]
+# Seconds after a purge during which renders of that page are not kept: a replica may still
+# hold the old story (0 on a single database).
+NASHRA_PAGE_CACHE_PURGE_WINDOW = NASHRA_REPLICA_PIN_SECONDS if NASHRA_DATABASE_REPLICAS else 0
 # Called as provider(article=…) -> site paths, to list every page a story appears on.
 NASHRA_PURGE_PROVIDERS = [
     "nashra.news.purge.story_paths",

@@ -1,9 +1,11 @@
 """Fast settings for the suite; real PostgreSQL and Redis when the CI variables say so."""
 
+import copy
+
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import PACKAGE_DIR, TEST_DATABASE_URL, TEST_REDIS_URL, cache_settings
+from .base import MIDDLEWARE, PACKAGE_DIR, TEST_DATABASE_URL, TEST_REDIS_URL, cache_settings
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -14,6 +16,19 @@ if TEST_DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(TEST_DATABASE_URL)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# A second database standing in for a read replica (nashra/core/tests/test_db_router.py):
+# test_<name>_replica on the same PostgreSQL server, or a second in-memory SQLite database.
+# pytest-django creates it only when a collected test names it in `databases`, and the
+# router stays off for the rest of the suite even when DATABASE_REPLICA_URLS is set.
+DATABASES["replica1"] = copy.deepcopy(DATABASES["default"])
+if TEST_DATABASE_URL:
+    DATABASES["replica1"]["NAME"] = f"{DATABASES['default']['NAME']}_replica"
+# Tables straight from the models, no migrations: a replica gets its rows by replication
+# (the tests copy them), and data migrations would write to "default" anyway.
+DATABASES["replica1"]["TEST"] = {"MIGRATE": False, "DEPENDENCIES": []}
+NASHRA_DATABASE_REPLICAS = []
+DATABASE_ROUTERS = []
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "nashra.core.db_router.PrimaryPinMiddleware"]
 
 CACHES = cache_settings(TEST_REDIS_URL, "nashra-test")
 if TEST_REDIS_URL:

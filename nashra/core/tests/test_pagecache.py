@@ -235,3 +235,18 @@ def test_a_story_in_a_private_section_is_never_cached(client, make_article):
         response = client.get(story.url)
         assert response.status_code == 302 and "X-Page-Cache" not in response
     assert "مذكرة داخلية" not in client.get(story.url, follow=True).content.decode()
+
+
+def test_with_replicas_renders_just_after_a_purge_are_not_kept(rf, settings, db):
+    """A replica may still hold the old story for a few seconds after the primary's commit."""
+    from django.http import HttpResponse
+
+    settings.NASHRA_PAGE_CACHE_PURGE_WINDOW = 5
+    path = "/مسار-آخر/"
+    middleware = pagecache.PageCacheMiddleware(
+        lambda request: pagecache.cacheable(HttpResponse("<p>نص</p>")))
+    middleware(rf.get(path))  # starts a generation
+    pagecache.urls_purge([path], root_url="http://localhost")
+    assert middleware(rf.get(path))["Cache-Control"] == "private, no-cache"
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=6)):
+        assert middleware(rf.get(path))["X-Page-Cache"] == "MISS"  # kept again

@@ -1,5 +1,6 @@
 """Configuration from the environment, the layering rule for nashra.arabic, and `check --deploy`."""
 
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,8 @@ NASHRA = [sys.executable, "-m", "nashra.cli"]
 
 def _env(**extra):
     env = {k: v for k, v in os.environ.items()
-           if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+           if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY",
+                        "DATABASE_REPLICA_URLS"}}
     env.update(extra)
     return env
 
@@ -141,3 +143,43 @@ def test_nashra_serve_answers_pages_and_the_beacon_then_stops(tmp_path):
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=20) == 0
+
+
+def _production_settings(**extra) -> dict:
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps({'databases': {a: [d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'],"
+        " d['CONN_HEALTH_CHECKS']] for a, d in settings.DATABASES.items()},"
+        " 'routers': settings.DATABASE_ROUTERS, 'replicas': settings.NASHRA_DATABASE_REPLICAS,"
+        " 'middleware': settings.MIDDLEWARE}))"
+    )
+    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="x" * 60,
+               DATABASE_URL="postgres://news:pw@db.internal:5432/nashra", **extra)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out)
+
+
+def test_postgresql_connections_persist_and_are_checked_before_reuse():
+    config = _production_settings()
+    assert config["databases"] == {
+        "default": ["django.db.backends.postgresql", "nashra", 60, True],
+    }
+    # without replicas there is no router and no middleware: nothing on the hot path
+    assert config["routers"] == [] and config["replicas"] == []
+    assert not any("db_router" in m for m in config["middleware"])
+
+
+def test_replica_urls_add_aliases_the_router_and_the_pin_middleware():
+    config = _production_settings(
+        DATABASE_REPLICA_URLS="postgres://news:pw@replica-a:5432/nashra, "
+                              "postgres://news:pw@replica-b:5432/nashra",
+    )
+    assert list(config["databases"]) == ["default", "replica1", "replica2"]
+    assert config["databases"]["replica2"] == ["django.db.backends.postgresql", "nashra", 60, True]
+    assert config["routers"] == ["nashra.core.db_router.ReplicaRouter"]
+    assert config["replicas"] == ["replica1", "replica2"]
+    middleware = config["middleware"]
+    pin = middleware.index("nashra.core.db_router.PrimaryPinMiddleware")
+    # every read of the request is routed: the session's too
+    assert pin < middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
