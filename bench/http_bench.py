@@ -283,7 +283,7 @@ def cmd_summary(args) -> int:
              f"   article {notes.get('article', '')} ({notes.get('article_bytes', '?')} bytes)",
              "",
              f"{'case':<7} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs (a)':>7} "
-             f"{'errors':>6} {'load':>5}  what"]
+             f"{'errors':>6} {'load':>5} {'CPU/answer':>16}  what"]
     static = {c["conns"]: c["requests"] / c["seconds"] for c in cases if c["label"] == "a"}
     for c in cases:
         rate = c["requests"] / c["seconds"]
@@ -291,7 +291,7 @@ def cmd_summary(args) -> int:
         errors = c["http_errors"] + c["socket_errors"] + c["timeouts"]
         lines.append(f"{c['label']:<7} {c['conns']:>5} {rate:>9,.0f} {c['p50_us'] / 1000:>8.1f} "
                      f"{c['p99_us'] / 1000:>8.1f} {ratio:>7} {errors:>6} "
-                     f"{c.get('load_before', 0):>5.1f}  {CASES.get(c['label'], '')}")
+                     f"{c.get('load_before', 0):>5.1f} {_cpu(c):>16}  {CASES.get(c['label'], '')}")
     lines.append("")
     render = out / "render.json"
     if render.exists():
@@ -307,6 +307,9 @@ def cmd_summary(args) -> int:
         lines.append(_side_summary(json.loads(side.read_text())))
     lines.append("")
     lines.append(_targets(cases, out))
+    lines.append("CPU/answer: CPU time (user + system) of nginx's or nashra serve's processes "
+                 "during the case over the answers given; PostgreSQL's and Redis's own CPU is "
+                 "not in it.")
     lines.append(f"WordPress on this machine (issue 7's text, measured elsewhere, not by this "
                  f"script): article {WORDPRESS['article']} req/s, search "
                  f"{WORDPRESS['search']} req/s; nginx static {WORDPRESS['static']:,} req/s.")
@@ -314,6 +317,15 @@ def cmd_summary(args) -> int:
     (out / "summary.txt").write_text(text)
     print(text, end="")
     return 0
+
+
+def _cpu(case) -> str:
+    """Server CPU per answer: nginx's for the cases it answers alone, else nashra's."""
+    if not case["requests"]:
+        return ""
+    if case["label"] in ("a", "b", "b+side"):
+        return f"nginx {case['nginx_cpu_ms'] * 1000 / case['requests']:.0f} µs"
+    return f"app {case['app_cpu_ms'] / case['requests']:.2f} ms"
 
 
 def _targets(cases, out: Path) -> str:

@@ -115,7 +115,8 @@ export DJANGO_SETTINGS_MODULE=nashra.settings.production SECRET_KEY=bench-only-n
 mkdir -p "$WORK/var" "$WORK/media" "$WORK/static-a"
 redis-cli -u "$REDIS_URL" flushdb >/dev/null
 "$NASHRA" collectstatic --noinput -v0
-"${HELPER[@]}" prepare --out "$WORK"
+# nginx is not up yet: what prepare deletes needs no front purge.
+NASHRA_PURGE_URLS="" "${HELPER[@]}" prepare --out "$WORK"
 ARTICLE_PATH=$("$BIN/python" -c "import json,sys; print(json.load(open(sys.argv[1]))['path'])" "$WORK/article.json")
 ARTICLE_ID=$("$BIN/python" -c "import json,sys; print(json.load(open(sys.argv[1]))['id'])" "$WORK/article.json")
 
@@ -139,18 +140,30 @@ rss() {  # rss LABEL PID: resident memory of a server's main process and each of
   echo "$line" >"$OUT/rss_$label.txt"
   echo "$line"
 }
+cpu_ms() {  # cpu_ms PID: CPU time (user + system) of PID and its children so far, in ms
+  local total=0 p ticks
+  for p in "$1" $(pgrep -P "$1" || true); do
+    ticks=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+    total=$((total + ticks))
+  done
+  echo $((total * 1000 / $(getconf CLK_TCK)))
+}
 case_run() {  # case_run LABEL CONNECTIONS URL [PATHS_FILE]
-  local label=$1 conns=$2 url=$3 paths=${4:-} before
+  local label=$1 conns=$2 url=$3 paths=${4:-} before app0 app1 nginx0 nginx1
   before=$(loadavg)
+  # CPU the servers spend per answer: unlike requests/s, it hardly moves with what else runs.
+  app0=$(cpu_ms "$app_pid"); nginx0=$(cpu_ms "$nginx_pid")
   BENCH_PATHS="$paths" wrk -t"$WRK_THREADS" -c"$conns" -d"${LOAD_SECONDS}s" --timeout 10s \
     --latency -s bench/http_bench.lua "$url" >"$OUT/$label-c$conns.txt"
+  app1=$(cpu_ms "$app_pid"); nginx1=$(cpu_ms "$nginx_pid")
   "$BIN/python" - "$label" "$conns" "$before" "$(loadavg)" "$OUT/$label-c$conns.txt" \
-    >>"$OUT/cases.jsonl" <<'PY'
+    "$((app1 - app0))" "$((nginx1 - nginx0))" >>"$OUT/cases.jsonl" <<'PY'
 import json, sys
-label, conns, before, after, path = sys.argv[1:]
+label, conns, before, after, path, app_ms, nginx_ms = sys.argv[1:]
 line = next(l for l in open(path) if l.startswith("WRK_JSON "))
 data = json.loads(line[len("WRK_JSON "):])
-data.update(label=label, conns=int(conns), load_before=float(before), load_after=float(after))
+data.update(label=label, conns=int(conns), load_before=float(before), load_after=float(after),
+            app_cpu_ms=int(app_ms), nginx_cpu_ms=int(nginx_ms))
 print(json.dumps(data))
 PY
   tail -n1 "$OUT/cases.jsonl" | "$BIN/python" -c "import json,sys; c=json.load(sys.stdin); print(f\"  ({c['label']}) {c['conns']} connections: {c['requests']/c['seconds']:,.0f} req/s, p50 {c['p50_us']/1000:.1f} ms, p99 {c['p99_us']/1000:.1f} ms, errors {c['http_errors']+c['socket_errors']+c['timeouts']} (load {c['load_before']})\")"
