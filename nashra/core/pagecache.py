@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, unquote
@@ -50,6 +51,7 @@ UNSTORED_HEADERS = frozenset({"set-cookie", "date", "age", "x-page-cache", "vary
 SKIPPED_PREFIXES = ("/admin/", "/comments/", "/discovery/", "/api/", "/search/", "/documents/",
                     "/static/", "/media/", "/feeds/", "/sitemap", "/s/", "/robots.txt",
                     "/favicon")
+_SMAXAGE = re.compile(r"s-maxage=\d+")
 _CACHEABLE_ATTR = "_nashra_page_cacheable"
 _UNTIL_ATTR = "_nashra_valid_until"
 
@@ -144,7 +146,12 @@ def _not_modified(entry, if_none_match: str, if_modified_since: str) -> bool:
 
 
 def _hit_headers(entry, now: float) -> list[tuple[str, str]]:
-    return [*entry[4], ("Age", str(max(0, int(now - entry[1])))), ("X-Page-Cache", "HIT")]
+    """The stored headers, with s-maxage cut to what is left of the entry's life: a front
+    cache that ignores Age (nginx) must not keep the copy longer than we would."""
+    left = max(0, int(entry[6] - now))
+    headers = [(name, _SMAXAGE.sub(f"s-maxage={left}", value)
+                if name == "Cache-Control" else value) for name, value in entry[4]]
+    return [*headers, ("Age", str(max(0, int(now - entry[1])))), ("X-Page-Cache", "HIT")]
 
 
 _NOT_MODIFIED_KEEP = frozenset({"cache-control", "etag", "last-modified", "expires",

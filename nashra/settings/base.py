@@ -60,6 +60,9 @@ SERVE_ACCESS_LOG = _env_bool("NASHRA_ACCESS_LOG", False)
 SCHEDULER_IN_SERVER = _env_bool("NASHRA_SCHEDULER", True)
 # An Elasticsearch 8 cluster for search when one machine's database is not enough.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Proxies whose X-Forwarded-For is believed for the reader's address (nginx on this machine;
+# add a CDN's or load balancer's addresses). Empty: REMOTE_ADDR as the connection gives it.
+TRUSTED_PROXIES = _env_list("NASHRA_TRUSTED_PROXIES", "127.0.0.1,::1")
 # The full-page cache for anonymous readers: NASHRA_PAGE_CACHE=off turns it off (measuring,
 # debugging); entries live this many seconds at most (purges are exact; this bounds what no
 # purge covers, such as a comment count on a story card).
@@ -353,6 +356,7 @@ NASHRA_SCHEDULER_JOBS = [
 ]
 
 # --- full-page cache and front caches (nashra.core.pagecache; docs/deployment.md) ----------
+NASHRA_TRUSTED_PROXIES = TRUSTED_PROXIES
 NASHRA_PAGE_CACHE = PAGE_CACHE_ON
 NASHRA_PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
 # Listing pages (sections, tags, authors) are cached and purged up to this page number.
