@@ -33,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
@@ -294,6 +294,7 @@ class _Importer:
                 if len(batch) >= self.batch_size:
                     self.write(batch)
                     batch = []
+                    reset_queries()  # DEBUG keeps every statement; a long import must not
         except wxr.WxrBroken as exc:
             broken = exc
         if batch:

@@ -372,3 +372,18 @@ def test_without_media_dir_every_attachment_is_reported(home):
     assert _article(101).hero_image is None
     assert "image" not in [b.block_type for b in _article(101).body]
     assert report.counts["مقالات منشورة: جديدة"] == 3
+
+
+@pytest.mark.django_db
+def test_media_dir_given_later_completes_the_stories(home, media_dir):
+    _import()
+    revisions = Revision.objects.count()
+    report = _import(media_dir=media_dir)
+    assert report.counts["صور جديدة"] == 4
+    # Post 101 (hero and body image) and 102 (hero, caption) change; post 108 does not.
+    assert report.counts["مقالات منشورة: محدّثة"] == 2
+    assert report.counts["مقالات منشورة: بلا تغيير"] == 1
+    assert _article(101).hero_image.description == "غيوم داكنة فوق عمّان"
+    assert "image" in [b.block_type for b in _article(101).body]
+    assert Revision.objects.count() > revisions
+    assert ArticlePage.objects.count() == 6
