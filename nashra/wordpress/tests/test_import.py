@@ -201,10 +201,14 @@ class TestImport:
         trashed = _comment(1007)
         assert (trashed.status, trashed.status_before_trash) == (Comment.Status.TRASH,
                                                                   Comment.Status.APPROVED)
-        # Approved and spam comments taught the filter as moderators' decisions.
+        # The spam verdict taught the filter as a moderator's decision, with one approval
+        # beside it; the other approvals are withheld so the filter stays balanced.
         lessons = TrainingExample.objects.filter(source=TrainingExample.Source.MODERATOR)
-        assert sorted(lessons.values_list("label", flat=True)) == ["ham"] * 4 + ["spam"]
+        assert sorted(lessons.values_list("label", flat=True)) == ["ham", "spam"]
         assert _comment(1006).taught_label == "spam"
+        assert _comment(1001).taught_label == "ham"
+        assert _comment(1002).taught_label == ""
+        assert self.report.counts["موافقات لم تُعلَّم للمرشح (موازنة)"] == 3
 
     def test_authors_keep_email_private(self):
         author = Author.objects.get(name="رنا حمدان")
@@ -278,7 +282,9 @@ class TestImport:
         assert "مدرب الفيصلي" in str(_article(102).body)
         assert _article(102).first_published_at == before
         assert _comment(1005).status == Comment.Status.APPROVED
-        assert _comment(1005).taught_label == "ham"
+        # An approval with no spam verdict beside it is not taught.
+        assert _comment(1005).taught_label == ""
+        assert report.counts["موافقات لم تُعلَّم للمرشح (موازنة)"] == 1
 
     def test_deleted_in_nashra_stays_deleted(self):
         _article(108).delete()
