@@ -393,3 +393,9 @@ def test_media_dir_given_later_completes_the_stories(home, media_dir):
     assert "image" in [b.block_type for b in _article(101).body]
     assert Revision.objects.count() > revisions
     assert ArticlePage.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_before_setup_says_so():
+    with pytest.raises(CommandError, match="nashra setup"):
+        call_command("import_wordpress", str(EXPORT), no_progress=True, stdout=io.StringIO())

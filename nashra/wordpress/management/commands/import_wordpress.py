@@ -1,5 +1,6 @@
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
                                       batch_size=batch_size)
         except NotWxr as exc:
             raise CommandError(f"{export}: {exc}") from None
+        except ValidationError as exc:  # e.g. no home page yet: `nashra setup` first
+            raise CommandError(" ".join(exc.messages)) from None
         finally:
             bar.close()
         self.print_report(report)
