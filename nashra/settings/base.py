@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "nashra.comments",
     "nashra.distribution",
     "nashra.discovery",
+    "nashra.wordpress",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -125,6 +126,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "nashra.wordpress.middleware.WordpressIdRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "nashra.urls"
