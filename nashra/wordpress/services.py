@@ -245,7 +245,10 @@ def wordpress_import(*, path, media_dir=None, dry_run: bool = False,
     importer = _Importer(scan=scan, path=path, media_dir=Path(media_dir) if media_dir else None,
                          report=report, progress=progress, batch_size=batch_size)
     if not dry_run:
-        importer.run()
+        try:
+            importer.run()
+        finally:
+            _caches_renew()
         return report
     try:
         with transaction.atomic():
@@ -254,6 +257,16 @@ def wordpress_import(*, path, media_dir=None, dry_run: bool = False,
     except _DryRun:
         pass
     return report
+
+
+def _caches_renew() -> None:
+    """Bulk-written stories send no publish signals: every cached page, feed and sitemap is
+    renewed at once (a new generation of each cache; front caches get the home page)."""
+    from nashra.distribution import cache as distribution_cache
+    from nashra.news.services import site_purge
+
+    distribution_cache.tree_changed()
+    site_purge()
 
 
 class _Importer:

@@ -399,3 +399,15 @@ def test_media_dir_given_later_completes_the_stories(home, media_dir):
 def test_before_setup_says_so():
     with pytest.raises(CommandError, match="nashra setup"):
         call_command("import_wordpress", str(EXPORT), no_progress=True, stdout=io.StringIO())
+
+
+def test_an_import_renews_the_cached_pages(client, home):
+    """Bulk-written stories send no publish signals: the import renews every cached page."""
+    from nashra.wordpress import services as wp
+
+    for _ in range(3):
+        client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "HIT"
+    wp.wordpress_import(path=EXPORT)
+    fresh = client.get("/")
+    assert fresh.get("X-Page-Cache") != "HIT"
