@@ -63,6 +63,34 @@ def section_for_path(article_path: str) -> SectionRef | None:
     return _sections().get(article_path[:-STEPLEN])
 
 
+def page_for_url_path(*, root: Page, components: list[str]) -> Page | None:
+    """The page at `components` below `root` (live or not), as its specific class, in one query.
+
+    Wagtail's own routing asks for each URL segment's child and then its specific row: two
+    queries per segment, six for a story. A page's url_path is its ancestors' slugs, kept up to
+    date by Wagtail on every slug change and move, so one lookup by it (through the slug's
+    index) finds the same page; sections and stories come with their own row joined.
+    """
+    url_path = root.url_path + "".join(f"{component}/" for component in components)
+    page = (
+        Page.objects.filter(
+            slug=components[-1], url_path=url_path, path__startswith=root.path,
+            depth=root.depth + len(components),
+        )
+        .select_related(*_JOINED_TYPES.values())
+        .order_by("path")
+        .first()
+    )
+    if page is None:
+        return None
+    joined = _JOINED_TYPES.get(page.specific_class)
+    return getattr(page, joined) if joined else page.specific
+
+
+# The page types routing joins in its one query, by the name of their row on Page.
+_JOINED_TYPES = {ArticlePage: "articlepage", SectionPage: "sectionpage"}
+
+
 def _for_listing(queryset):
     """Everything a story card shows, in a fixed number of queries."""
     return (
