@@ -14,7 +14,7 @@ from nashra.core.models import NashraImage
 from .models import ArticlePage, ArticlePageAuthor, Author, HomePage, SectionPage
 
 PAGE_SIZE = settings.NASHRA_PAGE_SIZE
-SECTIONS_CACHE_KEY = "nashra:sections:v1"
+SECTIONS_CACHE_KEY = "nashra:sections:v2"
 SECTIONS_VERSION_KEY = "nashra:sections:version"
 # Treebeard's materialised path spends four characters per tree level.
 STEPLEN = Page.steplen
@@ -29,6 +29,7 @@ class SectionRef:
     title: str
     url: str
     path: str
+    in_menu: bool = False
 
 
 # The map, unpickled, kept in this process while the cache's version key says it is current:
@@ -43,8 +44,11 @@ def _sections() -> dict[str, SectionRef]:
     refs = cache.get(SECTIONS_CACHE_KEY) if version is not None else None
     if refs is None:
         refs = {
-            s.path: SectionRef(id=s.id, title=s.title, url=s.get_url() or "", path=s.path)
-            for s in SectionPage.objects.live().only("id", "title", "path", "url_path", "depth")
+            s.path: SectionRef(id=s.id, title=s.title, url=s.get_url() or "", path=s.path,
+                               in_menu=s.show_in_menus)
+            for s in SectionPage.objects.live().only(
+                "id", "title", "path", "url_path", "depth", "show_in_menus"
+            )
         }
         version = uuid.uuid4().hex
         cache.set_many({SECTIONS_CACHE_KEY: refs, SECTIONS_VERSION_KEY: version}, 60 * 60)
@@ -184,9 +188,7 @@ def home_sections_with_latest(*, home: HomePage, per_section: int = 4) -> list[S
                 for article in grouped[path]:
                     article.top_path = path
         grouped = {p: a for p, a in grouped.items() if a}
-    menu_order = [
-        p.path for p in home.get_children().live().in_menu().type(SectionPage).only("path")
-    ]
+    menu_order = [ref.path for ref in menu_sections(home=home)]
     ordered = [p for p in menu_order if p in grouped] + sorted(
         p for p in grouped if p not in menu_order
     )
@@ -194,7 +196,11 @@ def home_sections_with_latest(*, home: HomePage, per_section: int = 4) -> list[S
 
 
 def menu_sections(*, home: Page) -> list[SectionRef]:
-    """Top-level sections shown in the header, in the editors' order."""
-    refs = _sections()
-    paths = home.get_children().live().in_menu().type(SectionPage).values_list("path", flat=True)
-    return [refs[p] for p in paths if p in refs]
+    """Top-level sections shown in the header, in the editors' order (the tree's order of
+    children is their path), from the cached map: showing in menus changes on publish."""
+    child_len = len(home.path) + STEPLEN
+    return sorted(
+        (ref for ref in _sections().values()
+         if ref.in_menu and len(ref.path) == child_len and ref.path.startswith(home.path)),
+        key=lambda ref: ref.path,
+    )
