@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from nashra.arabic.normalize import clean_for_slug
 from nashra.core.blocks import ArticleBodyBlock
 from nashra.core.pagecache import CachedPageMixin
+from nashra.core.pages import ViewRestrictionsMixin
 from nashra.core.search import AnalysedSearchField
 
 UPDATE_GRACE_SECONDS = 5 * 60
@@ -72,7 +73,7 @@ class ArticleTag(TaggedItemBase):
                                  related_name="tagged_items")
 
 
-class HomePage(CachedPageMixin, RoutablePageMixin, Page):
+class HomePage(ViewRestrictionsMixin, CachedPageMixin, RoutablePageMixin, Page):
     """The front page; tag and author pages hang off it as routes."""
 
     intro = models.CharField("وصف الموقع", max_length=300, blank=True,
@@ -150,7 +151,7 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
         )
 
 
-class SectionPage(CachedPageMixin, Page):
+class SectionPage(ViewRestrictionsMixin, CachedPageMixin, Page):
     """A section of the paper; sections nest (أخبار › عربية ودولية)."""
 
     intro = models.CharField("وصف القسم", max_length=300, blank=True)
@@ -175,7 +176,7 @@ class SectionPage(CachedPageMixin, Page):
         return context
 
 
-class ArticlePage(CachedPageMixin, Page):
+class ArticlePage(ViewRestrictionsMixin, CachedPageMixin, Page):
     """One story. The headline is the page title."""
 
     standfirst = models.TextField(
