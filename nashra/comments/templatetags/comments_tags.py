@@ -36,11 +36,12 @@ def article_comments(context, page):
     if own is not None and own.page_id != page.pk:
         own = None
     closed = get_moderator(config).closed_reason(page) if config else ""
+    nodes, count = selectors.comment_thread_and_count(page=page, extra=own)
     return {
         "request": request,
         "page": page,
-        "nodes": selectors.comment_thread(page=page, extra=own),
-        "count": selectors.comment_count(page=page),
+        "nodes": nodes,
+        "count": count,
         "own": own,
         "closed": closed,
         "form": None if closed else CommentForm(initial={"ts": services.fill_token_make()}),

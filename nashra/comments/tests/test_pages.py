@@ -114,6 +114,27 @@ def test_thread_query_count(client, post, article, django_assert_max_num_queries
         selectors.comment_thread(page=article)
 
 
+def test_thread_and_count_in_one_query(article, django_assert_num_queries):
+    """The count under a story is the approved comments, whatever else is held or added."""
+    from nashra.comments import selectors
+
+    made = {}
+    for action in ("approve", "approve", "spam", "trash", None):  # None: held for moderation
+        c = services.comment_create(page=article, author_name="أ",
+                                    author_email=f"{len(made)}@example.org",
+                                    body=f"تعليق رقم {len(made)}")
+        if action:
+            services.comment_moderate(comment=c, action=action)
+        made[c.pk] = action
+    held = Comment.objects.get(pk=next(pk for pk, a in made.items() if a is None))
+    for extra in (None, held):  # the reader's own held comment is shown, not counted
+        with django_assert_num_queries(1):
+            nodes, count = selectors.comment_thread_and_count(page=article, extra=extra)
+        assert count == selectors.comment_count(page=article) == 2
+        assert len(nodes) == 2 + (extra is not None)
+        assert nodes == selectors.comment_thread(page=article, extra=extra)
+
+
 def test_comment_counts_on_article_lists(client, article, make_article, home,
                                          django_assert_max_num_queries):
     other = make_article(title="خبر آخر بلا تعليقات")
