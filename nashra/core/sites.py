@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.http.request import split_domain_port
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
+from wagtail.views import serve as wagtail_serve
 
 VERSION_KEY = "nashra:sites:version"
 SITES_MEMO_SECONDS = 60
@@ -63,15 +64,18 @@ def site_for_request(request) -> Site | None:
 
 
 class SiteMiddleware:
-    """Sets the request's Site the way Wagtail caches it on the request (`_wagtail_site`)."""
+    """Before Wagtail serves a page, sets the request's Site where Wagtail keeps it for the
+    request (`_wagtail_site`); other views (the beacon, feeds, the admin) are left alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not hasattr(request, "_wagtail_site"):
-            request._wagtail_site = site_for_request(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_serve and not hasattr(request, "_wagtail_site"):
+            request._wagtail_site = site_for_request(request)
 
 
 @receiver(post_save, sender=Site)

@@ -112,7 +112,7 @@ MIDDLEWARE = [
     "nashra.core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The request's Wagtail Site from a per-process memo (static files above need none).
+    # The Wagtail Site of a page request from a per-process memo (nashra.core.sites).
     "nashra.core.sites.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -73,3 +73,15 @@ def test_site_changes_and_root_page_edits_show_at_once(two_sites, client):
 def test_each_request_gets_its_own_site_object(home):
     first, second = site_for_request(_request("localhost")), site_for_request(_request("localhost"))
     assert first is not second and first.root_page is not second.root_page
+
+
+def test_page_requests_use_the_memo_other_views_are_left_alone(client, make_article, settings):
+    settings.NASHRA_PAGE_CACHE = False
+    article = make_article()
+    client.get(article.url)  # warm
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(article.url).status_code == 200
+    assert not [q for q in ctx.captured_queries if '"wagtailcore_site"' in q["sql"]]
+    with CaptureQueriesContext(connection) as ctx:  # search finds its Site as Wagtail does
+        assert client.get("/search/?q=خبر").status_code == 200
+    assert [q for q in ctx.captured_queries if '"wagtailcore_site"' in q["sql"]]
