@@ -80,11 +80,19 @@ def main() -> None:
         statements = []
 
         def record(execute, sql, params, many, context, statements=statements):
-            statements.append(sql)
-            return execute(sql, params, many, context)
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                statements.append(((time.perf_counter() - start) * 1000, sql))
 
         with connection.execute_wrapper(record):
             _call(application, environ_for, path)
+        count = len(statements)
+        if args.sql == name:  # time every statement over N more renders, report medians
+            with connection.execute_wrapper(record):
+                for _ in range(args.n):
+                    _call(application, environ_for, path)
         times = []
         for _ in range(args.n):
             start = time.perf_counter()
@@ -93,10 +101,12 @@ def main() -> None:
         times.sort()
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         print(f"{name:8} {statistics.median(times):10.2f} {p95:8.2f} "
-              f"{len(statements):8d} {len(body) / 1024:6.1f}  {path[:60]}")
+              f"{count:8d} {len(body) / 1024:6.1f}  {path[:60]}")
         if args.sql == name:
-            for sql in statements:
-                print("   ", sql[:220])
+            print(f"    median ms of each statement over {args.n + 1} renders:")
+            for i in range(count):
+                ms = statistics.median(t for t, _ in statements[i::count])
+                print(f"   {ms:7.2f}  {statements[i][1][:150]}")
     print(f"{os.getloadavg()[0]:.2f} load average at end")
     if args.profile:
         path = pages[args.profile]
