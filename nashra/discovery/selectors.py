@@ -94,21 +94,38 @@ def most_read_ids(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_H
     return [row["article_id"] for row in rows]
 
 
-def most_read_cached_ids(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_HOURS,
-                         section_path: str = "", limit: int = 5) -> list[int]:
-    key = f"nashra:discovery:most-read:{window}:{section_path}:{half_life}:{limit}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = most_read_ids(window=window, half_life=half_life, section_path=section_path,
-                            limit=limit)
-        cache.set(key, ids, MOST_READ_CACHE_SECONDS)
+def _most_read_key(window, section_path, half_life, limit) -> str:
+    return f"nashra:discovery:most-read:{window}:{section_path}:{half_life}:{limit}"
+
+
+def most_read_cached_ids_by_window(*, half_life: float = DEFAULT_HALF_LIFE_HOURS,
+                                   section_path: str = "", limit: int = 5) -> dict[str, list]:
+    """Story ids by reads for every window, from the cache in one round trip."""
+    keys = {window: _most_read_key(window, section_path, half_life, limit) for window in WINDOWS}
+    found = cache.get_many(keys.values())
+    ids = {}
+    for window, key in keys.items():
+        ids[window] = found.get(key)
+        if ids[window] is None:
+            ids[window] = most_read_ids(window=window, half_life=half_life,
+                                        section_path=section_path, limit=limit)
+            cache.set(key, ids[window], MOST_READ_CACHE_SECONDS)
     return ids
 
 
 def most_read(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_HOURS,
               section_path: str = "", limit: int = 5):
-    return articles_by_ids(ids=most_read_cached_ids(
-        window=window, half_life=half_life, section_path=section_path, limit=limit))
+    return most_read_by_window(half_life=half_life, section_path=section_path,
+                               limit=limit)[window]
+
+
+def most_read_by_window(*, half_life: float = DEFAULT_HALF_LIFE_HOURS, section_path: str = "",
+                        limit: int = 5) -> dict[str, list]:
+    """Most read stories of every window, their cards read together."""
+    ids = most_read_cached_ids_by_window(half_life=half_life, section_path=section_path,
+                                         limit=limit)
+    cards = {a.pk: a for a in articles_by_ids(ids={pk: None for v in ids.values() for pk in v})}
+    return {window: _in_order(window_ids, cards) for window, window_ids in ids.items()}
 
 
 # --- picks, breaking, lead ---------------------------------------------------------------
@@ -173,8 +190,7 @@ def article_aside(*, article, half_life: float, now=None, per_list: int = 6) -> 
     together (one query for their stories and one for their images, not one each)."""
     related = related_ids(article=article)
     lists, _ = _picks_lists(placement="article", now=now)
-    read = {window: most_read_cached_ids(window=window, half_life=half_life)
-            for window in WINDOWS}
+    read = most_read_cached_ids_by_window(half_life=half_life)
     wanted = dict.fromkeys([*related, *_picked_ids(lists), *(pk for ids in read.values()
                                                               for pk in ids)])
     cards = {a.pk: a for a in articles_by_ids(ids=wanted)}

@@ -49,10 +49,17 @@ def article_comments(context, page):
     }
 
 
-@register.simple_tag
-def comment_count_badge(article) -> str:
-    """«٣ تعليقات» on an article card, or nothing; no query per card (a cached map)."""
-    n = selectors.comment_counts_cached().get(article.pk, 0)
+@register.simple_tag(takes_context=True)
+def comment_count_badge(context, article) -> str:
+    """«٣ تعليقات» on an article card, or nothing; no query per card (a cached map, fetched
+    from the cache once per page rather than once per card)."""
+    request = context.get("request")
+    counts = getattr(request, "_nashra_comment_counts", None)
+    if counts is None:
+        counts = selectors.comment_counts_cached()
+        if request is not None:
+            request._nashra_comment_counts = counts
+    n = counts.get(article.pk, 0)
     if not n:
         return ""
     text = count_phrase(n, "تعليق واحد", "تعليقان", "تعليقات", "تعليقًا")

@@ -152,6 +152,25 @@ def test_comment_counts_on_article_lists(client, article, make_article, home,
         selectors.comment_counts_cached()
 
 
+def test_counts_map_read_once_per_page(client, article, make_article, monkeypatch, settings):
+    """Every card on a listing shows its count from one read of the cached map."""
+    settings.NASHRA_PAGE_CACHE = False
+    from nashra.comments import selectors
+
+    for i in range(4):
+        make_article(title=f"خبر في القائمة {i}")
+    c = services.comment_create(page=article, author_name="أ", author_email="a@example.org",
+                                body="تعليق منشور")
+    services.comment_moderate(comment=c, action="approve")
+    reads = []
+    real = selectors.comment_counts_cached
+    monkeypatch.setattr(selectors, "comment_counts_cached",
+                        lambda: reads.append(1) or real())
+    page = client.get(article.get_parent().url).content.decode()
+    assert page.count('class="card__meta"') >= 5 and page.count("تعليق واحد") == 1
+    assert len(reads) == 1
+
+
 @pytest.mark.parametrize(("is_preview", "shown"), [(False, True), (True, False)])
 def test_no_comment_section_in_an_editors_preview(rf, article, is_preview, shown):
     from django.contrib.messages.storage.fallback import FallbackStorage

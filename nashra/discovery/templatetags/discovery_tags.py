@@ -18,9 +18,7 @@ def most_read_context(request, *, section_path: str = "", section_id="", read=No
     """`read` (window → stories) when the caller has them already."""
     if read is None:
         half_life = selectors.half_life_hours(selectors.discovery_settings(request))
-        read = {window: selectors.most_read(window=window, half_life=half_life,
-                                            section_path=section_path)
-                for window, _ in PERIODS}
+        read = selectors.most_read_by_window(half_life=half_life, section_path=section_path)
     url = reverse("discovery:most_read")
     return {
         "periods": [(window, label, read[window]) for window, label in PERIODS],

@@ -81,3 +81,12 @@ def test_story_page_shows_the_three_blocks(client, aside, settings):
     picks = html[html.index('class="discovery-block picks"'):]
     picks = picks[:picks.index("</section>")]
     assert [t for t in (c.title, b.title, d.title) if t in picks] == [c.title, b.title, d.title]
+
+
+def test_most_read_of_both_windows_shares_one_read_of_cards(aside):
+    half_life = float(selectors.DEFAULT_HALF_LIFE_HOURS)
+    selectors.most_read_by_window(half_life=half_life)  # ids now cached
+    with CaptureQueriesContext(connection) as ctx:
+        read = selectors.most_read_by_window(half_life=half_life)
+    assert len(ctx.captured_queries) == 3  # view restrictions, stories, renditions
+    assert _ids(read["day"]) == _ids(read["week"]) == [aside[1][3].pk, aside[1][0].pk]
