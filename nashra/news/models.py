@@ -1,3 +1,7 @@
+import functools
+import re
+from urllib.parse import quote
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -122,8 +126,11 @@ class HomePage(ViewRestrictionsMixin, CachedPageMixin, RoutablePageMixin, Page):
 
     @classmethod
     def reverse_subpage_static(cls, route: str, slug: str) -> str:
-        """The path of a tag or author page below the home page, with no query."""
-        return cls().reverse_subpage(route, kwargs={"slug": slug})
+        """The path of a tag or author page below the home page, with no query (the route is
+        reversed once per process; a card's tag links are then a string replacement)."""
+        if not ROUTE_SLUG_RE.fullmatch(slug):  # what the routes' pattern refuses: let it say so
+            return cls().reverse_subpage(route, kwargs={"slug": slug})
+        return _route_template(cls, route).replace(ROUTE_SLUG, quote(slug, safe=REVERSE_SAFE), 1)
 
     @re_path(r"^tag/(?P<slug>[-\w]+)/$", name="tag")
     def tag_page(self, request, slug):
@@ -264,6 +271,17 @@ class ArticlePageAuthor(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = "كاتب الخبر"
         unique_together = [("page", "author")]
+
+
+ROUTE_SLUG = "SLUG"
+ROUTE_SLUG_RE = re.compile(r"[-\w]+")  # the slug pattern of HomePage's tag and author routes
+# What django.urls.reverse() leaves unquoted in a path (RFC 3986 sub-delimiters and "/~:@").
+REVERSE_SAFE = "!$&'()*+,;=/~:@"
+
+
+@functools.cache
+def _route_template(page_class, route: str) -> str:
+    return page_class().reverse_subpage(route, kwargs={"slug": ROUTE_SLUG})
 
 
 def _default_routing_below_home() -> bool:

@@ -111,3 +111,22 @@ def test_renamed_and_moved_stories_answer_at_their_new_url(client, tree):
     assert story.url.startswith(tree["top_story"].get_parent().url)
     assert client.get(story.url).status_code == 200
     assert _outcome(_ours, home, _components(story))[1] == story.pk
+
+
+@pytest.mark.parametrize("slug", [
+    "غزة",            # Arabic letters are percent-encoded
+    "سلمى-حداد",      # with a hyphen
+    "a_b-9",          # ASCII word characters
+    "SLUG",           # the placeholder itself
+])
+def test_tag_and_author_paths_match_wagtails_reverse(slug):
+    for route in ("tag", "author"):
+        assert HomePage.reverse_subpage_static(route, slug) == HomePage().reverse_subpage(
+            route, kwargs={"slug": slug})
+
+
+def test_a_slug_the_route_refuses_is_refused_as_before():
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        HomePage.reverse_subpage_static("tag", "x'y")
