@@ -1,10 +1,12 @@
 """Reads of news content. Listing pages call these; each costs a fixed number of queries."""
 
+import threading
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber, Substr
 from wagtail.models import Page
@@ -37,7 +39,34 @@ class SectionRef:
 _memo: dict = {}
 
 
+# Within one request the map is asked of the cache once: a listing has twenty story cards,
+# each asking for its section, and a page is rendered from one version of the map anyway.
+_this_request = threading.local()
+
+
+def _request_started(**kwargs):
+    _this_request.active, _this_request.refs = True, None
+
+
+def _request_finished(**kwargs):
+    _this_request.active, _this_request.refs = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="nashra.news.sections.started")
+request_finished.connect(_request_finished, dispatch_uid="nashra.news.sections.finished")
+
+
 def _sections() -> dict[str, SectionRef]:
+    in_request = getattr(_this_request, "active", False)
+    if in_request and _this_request.refs is not None:
+        return _this_request.refs
+    refs = _sections_current()
+    if in_request:
+        _this_request.refs = refs
+    return refs
+
+
+def _sections_current() -> dict[str, SectionRef]:
     version = cache.get(SECTIONS_VERSION_KEY)
     if version is not None and _memo.get("version") == version:
         return _memo["refs"]
@@ -60,6 +89,7 @@ def sections_changed() -> None:
     """Call when a section is published, renamed, moved or removed."""
     cache.delete_many([SECTIONS_CACHE_KEY, SECTIONS_VERSION_KEY])
     _memo.clear()
+    _this_request.refs = None
 
 
 def section_for_path(article_path: str) -> SectionRef | None:
