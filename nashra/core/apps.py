@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "الأساس"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import sites  # noqa: F401  (connects its signal receivers)

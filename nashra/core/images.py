@@ -1,5 +1,7 @@
 """The rendition sets the site uses, named once so templates and publish-time warming agree."""
 
+import functools
+
 from PIL import features
 from wagtail.images.models import Filter
 
@@ -14,9 +16,15 @@ HERO_SIZES = "(min-width: 60rem) 46rem, 100vw"
 CARD_SIZES = "(min-width: 60rem) 15rem, 40vw"
 
 
-def expanded_filters(spec: str) -> list[Filter]:
-    """Every concrete filter behind one picture spec (sizes × formats)."""
-    return [Filter(spec=s) for s in Filter.expand_spec([FORMATS, spec])]
+@functools.cache
+def expanded_filters(spec: str) -> tuple[Filter, ...]:
+    """Every concrete filter behind one picture spec (sizes × formats).
+
+    Made once per process and shared, as Wagtail's own {% picture %} tag shares the filters
+    of a compiled template: a Filter parses its operations (with inspect) the first time it
+    is asked for a rendition's cache key, 0.1 ms a filter and six per picture.
+    """
+    return tuple(Filter(spec=s) for s in Filter.expand_spec([FORMATS, spec]))
 
 
 def warm_renditions(image, spec: str) -> None:

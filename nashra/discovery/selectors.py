@@ -32,7 +32,7 @@ MOST_READ_CACHE_SECONDS = 60
 # --- related ------------------------------------------------------------------------------
 
 
-def related_articles(*, article, limit: int = RELATED_SIZE) -> list:
+def related_ids(*, article) -> list[int]:
     """Pinned stories first, then the computed list, minus the stories editors kept out."""
     computed = (ArticleProfile.objects.filter(pk=article.pk)
                 .values_list("related", flat=True).first()) or []
@@ -45,7 +45,16 @@ def related_articles(*, article, limit: int = RELATED_SIZE) -> list:
         if pk not in seen:
             ids.append(pk)
             seen.add(pk)
-    return articles_by_ids(ids=ids)[:limit]
+    return ids
+
+
+def related_articles(*, article, limit: int = RELATED_SIZE) -> list:
+    return articles_by_ids(ids=related_ids(article=article))[:limit]
+
+
+def _in_order(ids, cards: dict) -> list:
+    """The live stories among `ids`, in their order (what articles_by_ids gives)."""
+    return [cards[pk] for pk in ids if pk in cards]
 
 
 # --- most read ----------------------------------------------------------------------------
@@ -85,15 +94,38 @@ def most_read_ids(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_H
     return [row["article_id"] for row in rows]
 
 
+def _most_read_key(window, section_path, half_life, limit) -> str:
+    return f"nashra:discovery:most-read:{window}:{section_path}:{half_life}:{limit}"
+
+
+def most_read_cached_ids_by_window(*, half_life: float = DEFAULT_HALF_LIFE_HOURS,
+                                   section_path: str = "", limit: int = 5) -> dict[str, list]:
+    """Story ids by reads for every window, from the cache in one round trip."""
+    keys = {window: _most_read_key(window, section_path, half_life, limit) for window in WINDOWS}
+    found = cache.get_many(keys.values())
+    ids = {}
+    for window, key in keys.items():
+        ids[window] = found.get(key)
+        if ids[window] is None:
+            ids[window] = most_read_ids(window=window, half_life=half_life,
+                                        section_path=section_path, limit=limit)
+            cache.set(key, ids[window], MOST_READ_CACHE_SECONDS)
+    return ids
+
+
 def most_read(*, window: str = "day", half_life: float = DEFAULT_HALF_LIFE_HOURS,
               section_path: str = "", limit: int = 5):
-    key = f"nashra:discovery:most-read:{window}:{section_path}:{half_life}:{limit}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = most_read_ids(window=window, half_life=half_life, section_path=section_path,
-                            limit=limit)
-        cache.set(key, ids, MOST_READ_CACHE_SECONDS)
-    return articles_by_ids(ids=ids)
+    return most_read_by_window(half_life=half_life, section_path=section_path,
+                               limit=limit)[window]
+
+
+def most_read_by_window(*, half_life: float = DEFAULT_HALF_LIFE_HOURS, section_path: str = "",
+                        limit: int = 5) -> dict[str, list]:
+    """Most read stories of every window, their cards read together."""
+    ids = most_read_cached_ids_by_window(half_life=half_life, section_path=section_path,
+                                         limit=limit)
+    cards = {a.pk: a for a in articles_by_ids(ids={pk: None for v in ids.values() for pk in v})}
+    return {window: _in_order(window_ids, cards) for window, window_ids in ids.items()}
 
 
 # --- picks, breaking, lead ---------------------------------------------------------------
@@ -113,6 +145,13 @@ def picks(*, placement: str, now=None, per_list: int = 6) -> list[PicksBlock]:
 def picks_and_next_change(*, placement: str, now=None, per_list: int = 6):
     """The lists at `placement` and when they next change by themselves (an item's start or
     end time; None when no item has one ahead), for a cached page's lifetime."""
+    lists, next_change = _picks_lists(placement=placement, now=now)
+    cards = {a.pk: a for a in articles_by_ids(ids=_picked_ids(lists))}
+    return _picks_blocks(lists, cards, per_list), next_change
+
+
+def _picks_lists(*, placement: str, now=None):
+    """The lists at `placement`, each with `live_items`, and their next change by themselves."""
     now = now or timezone.now()
     not_ended = Q(ends_at__isnull=True) | Q(ends_at__gt=now)
     flag = {"home": "show_on_home", "article": "show_beside_articles"}[placement]
@@ -123,14 +162,43 @@ def picks_and_next_change(*, placement: str, now=None, per_list: int = 6):
                if t is not None and t > now]
     for lst in lists:
         lst.live_items = [i for i in lst.ahead_items if i.starts_at is None or i.starts_at <= now]
-    wanted = [item.story_id for lst in lists for item in lst.live_items]
-    cards = {a.pk: a for a in articles_by_ids(ids=wanted)}
+    return lists, min(changes, default=None)
+
+
+def _picked_ids(lists) -> list[int]:
+    return [item.story_id for lst in lists for item in lst.live_items]
+
+
+def _picks_blocks(lists, cards: dict, per_list: int) -> list[PicksBlock]:
     blocks = []
     for lst in lists:
-        articles = [cards[i.story_id] for i in lst.live_items if i.story_id in cards][:per_list]
+        articles = _in_order([i.story_id for i in lst.live_items], cards)[:per_list]
         if articles:
             blocks.append(PicksBlock(name=lst.name, articles=articles))
-    return blocks, min(changes, default=None)
+    return blocks
+
+
+@dataclass
+class ArticleAside:
+    related: list
+    picks: list[PicksBlock]
+    most_read: dict[str, list]  # window → stories
+
+
+def article_aside(*, article, half_life: float, now=None, per_list: int = 6) -> ArticleAside:
+    """Related news, picks and most read beside a story, with the cards of all three read
+    together (one query for their stories and one for their images, not one each)."""
+    related = related_ids(article=article)
+    lists, _ = _picks_lists(placement="article", now=now)
+    read = most_read_cached_ids_by_window(half_life=half_life)
+    wanted = dict.fromkeys([*related, *_picked_ids(lists), *(pk for ids in read.values()
+                                                              for pk in ids)])
+    cards = {a.pk: a for a in articles_by_ids(ids=wanted)}
+    return ArticleAside(
+        related=_in_order(related, cards)[:RELATED_SIZE],
+        picks=_picks_blocks(lists, cards, per_list),
+        most_read={window: _in_order(ids, cards) for window, ids in read.items()},
+    )
 
 
 def breaking_now(*, now=None, limit: int = 3) -> list[BreakingNews]:

@@ -15,6 +15,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from nashra.core.models import SiteSettings
+from nashra.core.selectors import breadcrumb_pages
 from nashra.news import selectors as news_selectors
 from nashra.news.models import ArticlePage, HomePage, SectionPage
 
@@ -95,9 +96,7 @@ def breadcrumb(crumbs: list[tuple[str, str]]) -> dict:
 
 def _crumbs(request, page) -> list[tuple[str, str]]:
     """الرئيسية › sections › the page, as the on-page breadcrumb shows them."""
-    ancestors = page.get_ancestors(inclusive=True).filter(depth__gt=1).only(
-        "id", "title", "url_path", "depth"
-    )
+    ancestors = breadcrumb_pages(page=page, request=request)
     return [
         ("الرئيسية" if p.depth == 2 else p.title, links.page_url(p, request)) for p in ancestors
     ]

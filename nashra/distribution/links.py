@@ -12,11 +12,10 @@ from urllib.parse import quote
 from django.urls import reverse
 from wagtail.models import Site
 
-from nashra.news.models import HomePage
+from nashra.news.models import REVERSE_SAFE, HomePage
 
 SHORT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
-# What django.urls.reverse() leaves unquoted in a path (RFC 3986 sub-delimiters and "/~:@").
-SAFE = "!$&'()*+,;=/~:@"
+SAFE = REVERSE_SAFE
 _SLUG = "SLUG"
 
 
@@ -46,14 +45,9 @@ def home_url(request) -> str:
     return root_url(request) + "/"
 
 
-@functools.cache
-def _route_template(route: str) -> str:
-    return HomePage.reverse_subpage_static(route, _SLUG)
-
-
 def route_url(request, route: str, slug: str) -> str:
-    """A tag or author page: a route below the home page (reversed once per route)."""
-    return home_url(request) + _route_template(route).replace(_SLUG, quote(slug, safe=SAFE), 1)
+    """A tag or author page: a route below the home page."""
+    return home_url(request) + HomePage.reverse_subpage_static(route, slug)
 
 
 def tag_url(request, tag) -> str:

@@ -1,10 +1,12 @@
 """Reads of news content. Listing pages call these; each costs a fixed number of queries."""
 
+import threading
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber, Substr
 from wagtail.models import Page
@@ -14,7 +16,7 @@ from nashra.core.models import NashraImage
 from .models import ArticlePage, ArticlePageAuthor, Author, HomePage, SectionPage
 
 PAGE_SIZE = settings.NASHRA_PAGE_SIZE
-SECTIONS_CACHE_KEY = "nashra:sections:v1"
+SECTIONS_CACHE_KEY = "nashra:sections:v2"
 SECTIONS_VERSION_KEY = "nashra:sections:version"
 # Treebeard's materialised path spends four characters per tree level.
 STEPLEN = Page.steplen
@@ -29,6 +31,7 @@ class SectionRef:
     title: str
     url: str
     path: str
+    in_menu: bool = False
 
 
 # The map, unpickled, kept in this process while the cache's version key says it is current:
@@ -36,15 +39,45 @@ class SectionRef:
 _memo: dict = {}
 
 
+# Within one request the map is asked of the cache once: a listing has twenty story cards,
+# each asking for its section, and a page is rendered from one version of the map anyway.
+_this_request = threading.local()
+
+
+def _request_started(**kwargs):
+    _this_request.active, _this_request.refs = True, None
+
+
+def _request_finished(**kwargs):
+    _this_request.active, _this_request.refs = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="nashra.news.sections.started")
+request_finished.connect(_request_finished, dispatch_uid="nashra.news.sections.finished")
+
+
 def _sections() -> dict[str, SectionRef]:
+    in_request = getattr(_this_request, "active", False)
+    if in_request and _this_request.refs is not None:
+        return _this_request.refs
+    refs = _sections_current()
+    if in_request:
+        _this_request.refs = refs
+    return refs
+
+
+def _sections_current() -> dict[str, SectionRef]:
     version = cache.get(SECTIONS_VERSION_KEY)
     if version is not None and _memo.get("version") == version:
         return _memo["refs"]
     refs = cache.get(SECTIONS_CACHE_KEY) if version is not None else None
     if refs is None:
         refs = {
-            s.path: SectionRef(id=s.id, title=s.title, url=s.get_url() or "", path=s.path)
-            for s in SectionPage.objects.live().only("id", "title", "path", "url_path", "depth")
+            s.path: SectionRef(id=s.id, title=s.title, url=s.get_url() or "", path=s.path,
+                               in_menu=s.show_in_menus)
+            for s in SectionPage.objects.live().only(
+                "id", "title", "path", "url_path", "depth", "show_in_menus"
+            )
         }
         version = uuid.uuid4().hex
         cache.set_many({SECTIONS_CACHE_KEY: refs, SECTIONS_VERSION_KEY: version}, 60 * 60)
@@ -56,11 +89,39 @@ def sections_changed() -> None:
     """Call when a section is published, renamed, moved or removed."""
     cache.delete_many([SECTIONS_CACHE_KEY, SECTIONS_VERSION_KEY])
     _memo.clear()
+    _this_request.refs = None
 
 
 def section_for_path(article_path: str) -> SectionRef | None:
     """The section a story lives in: its parent in the page tree."""
     return _sections().get(article_path[:-STEPLEN])
+
+
+def page_for_url_path(*, root: Page, components: list[str]) -> Page | None:
+    """The page at `components` below `root` (live or not), as its specific class, in one query.
+
+    Wagtail's own routing asks for each URL segment's child and then its specific row: two
+    queries per segment, six for a story. A page's url_path is its ancestors' slugs, kept up to
+    date by Wagtail on every slug change and move, so one lookup by it (through the slug's
+    index) finds the same page; sections and stories come with their own row joined.
+    """
+    url_path = root.url_path + "".join(f"{component}/" for component in components)
+    # Filtered by the slug's index only: with a condition on the path prefix or an order,
+    # PostgreSQL may walk the path index through every story (34 ms at 100,000).
+    found = list(
+        Page.objects.filter(slug=components[-1], url_path=url_path,
+                            depth=root.depth + len(components))
+        .select_related(*_JOINED_TYPES.values())[:2]
+    )
+    if len(found) != 1 or not found[0].path.startswith(root.path):
+        return None  # not there (or two pages claim the path: Wagtail's walk decides)
+    page = found[0]
+    joined = _JOINED_TYPES.get(page.specific_class)
+    return getattr(page, joined) if joined else page.specific
+
+
+# The page types routing joins in its one query, by the name of their row on Page.
+_JOINED_TYPES = {ArticlePage: "articlepage", SectionPage: "sectionpage"}
 
 
 def _for_listing(queryset):
@@ -156,9 +217,7 @@ def home_sections_with_latest(*, home: HomePage, per_section: int = 4) -> list[S
                 for article in grouped[path]:
                     article.top_path = path
         grouped = {p: a for p, a in grouped.items() if a}
-    menu_order = [
-        p.path for p in home.get_children().live().in_menu().type(SectionPage).only("path")
-    ]
+    menu_order = [ref.path for ref in menu_sections(home=home)]
     ordered = [p for p in menu_order if p in grouped] + sorted(
         p for p in grouped if p not in menu_order
     )
@@ -166,7 +225,11 @@ def home_sections_with_latest(*, home: HomePage, per_section: int = 4) -> list[S
 
 
 def menu_sections(*, home: Page) -> list[SectionRef]:
-    """Top-level sections shown in the header, in the editors' order."""
-    refs = _sections()
-    paths = home.get_children().live().in_menu().type(SectionPage).values_list("path", flat=True)
-    return [refs[p] for p in paths if p in refs]
+    """Top-level sections shown in the header, in the editors' order (the tree's order of
+    children is their path), from the cached map: showing in menus changes on publish."""
+    child_len = len(home.path) + STEPLEN
+    return sorted(
+        (ref for ref in _sections().values()
+         if ref.in_menu and len(ref.path) == child_len and ref.path.startswith(home.path)),
+        key=lambda ref: ref.path,
+    )

@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "nashra.core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Wagtail Site of a page request from a per-process memo (nashra.core.sites).
+    "nashra.core.sites.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

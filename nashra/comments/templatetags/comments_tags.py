@@ -36,11 +36,12 @@ def article_comments(context, page):
     if own is not None and own.page_id != page.pk:
         own = None
     closed = get_moderator(config).closed_reason(page) if config else ""
+    nodes, count = selectors.comment_thread_and_count(page=page, extra=own)
     return {
         "request": request,
         "page": page,
-        "nodes": selectors.comment_thread(page=page, extra=own),
-        "count": selectors.comment_count(page=page),
+        "nodes": nodes,
+        "count": count,
         "own": own,
         "closed": closed,
         "form": None if closed else CommentForm(initial={"ts": services.fill_token_make()}),
@@ -48,10 +49,17 @@ def article_comments(context, page):
     }
 
 
-@register.simple_tag
-def comment_count_badge(article) -> str:
-    """«٣ تعليقات» on an article card, or nothing; no query per card (a cached map)."""
-    n = selectors.comment_counts_cached().get(article.pk, 0)
+@register.simple_tag(takes_context=True)
+def comment_count_badge(context, article) -> str:
+    """«٣ تعليقات» on an article card, or nothing; no query per card (a cached map, fetched
+    from the cache once per page rather than once per card)."""
+    request = context.get("request")
+    counts = getattr(request, "_nashra_comment_counts", None)
+    if counts is None:
+        counts = selectors.comment_counts_cached()
+        if request is not None:
+            request._nashra_comment_counts = counts
+    n = counts.get(article.pk, 0)
     if not n:
         return ""
     text = count_phrase(n, "تعليق واحد", "تعليقان", "تعليقات", "تعليقًا")

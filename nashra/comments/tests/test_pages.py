@@ -114,6 +114,27 @@ def test_thread_query_count(client, post, article, django_assert_max_num_queries
         selectors.comment_thread(page=article)
 
 
+def test_thread_and_count_in_one_query(article, django_assert_num_queries):
+    """The count under a story is the approved comments, whatever else is held or added."""
+    from nashra.comments import selectors
+
+    made = {}
+    for action in ("approve", "approve", "spam", "trash", None):  # None: held for moderation
+        c = services.comment_create(page=article, author_name="أ",
+                                    author_email=f"{len(made)}@example.org",
+                                    body=f"تعليق رقم {len(made)}")
+        if action:
+            services.comment_moderate(comment=c, action=action)
+        made[c.pk] = action
+    held = Comment.objects.get(pk=next(pk for pk, a in made.items() if a is None))
+    for extra in (None, held):  # the reader's own held comment is shown, not counted
+        with django_assert_num_queries(1):
+            nodes, count = selectors.comment_thread_and_count(page=article, extra=extra)
+        assert count == selectors.comment_count(page=article) == 2
+        assert len(nodes) == 2 + (extra is not None)
+        assert nodes == selectors.comment_thread(page=article, extra=extra)
+
+
 def test_comment_counts_on_article_lists(client, article, make_article, home,
                                          django_assert_max_num_queries):
     other = make_article(title="خبر آخر بلا تعليقات")
@@ -129,6 +150,25 @@ def test_comment_counts_on_article_lists(client, article, make_article, home,
 
     with django_assert_max_num_queries(0):  # warm: no query per card
         selectors.comment_counts_cached()
+
+
+def test_counts_map_read_once_per_page(client, article, make_article, monkeypatch, settings):
+    """Every card on a listing shows its count from one read of the cached map."""
+    settings.NASHRA_PAGE_CACHE = False
+    from nashra.comments import selectors
+
+    for i in range(4):
+        make_article(title=f"خبر في القائمة {i}")
+    c = services.comment_create(page=article, author_name="أ", author_email="a@example.org",
+                                body="تعليق منشور")
+    services.comment_moderate(comment=c, action="approve")
+    reads = []
+    real = selectors.comment_counts_cached
+    monkeypatch.setattr(selectors, "comment_counts_cached",
+                        lambda: reads.append(1) or real())
+    page = client.get(article.get_parent().url).content.decode()
+    assert page.count('class="card__meta"') >= 5 and page.count("تعليق واحد") == 1
+    assert len(reads) == 1
 
 
 @pytest.mark.parametrize(("is_preview", "shown"), [(False, True), (True, False)])

@@ -11,6 +11,7 @@ from nashra.arabic.dates import display_datetime
 from nashra.arabic.digits import to_arabic_indic_digits
 from nashra.core import images
 from nashra.core.models import SiteSettings
+from nashra.core.selectors import breadcrumb_pages
 
 register = template.Library()
 
@@ -52,7 +53,7 @@ def num(context, value):
 @register.inclusion_tag("includes/breadcrumb.html", takes_context=True)
 def breadcrumb(context, page, extra_title=""):
     """الرئيسية › … › this page. Root (depth 1) is not a reader page."""
-    crumbs = list(page.get_ancestors(inclusive=True).filter(depth__gt=1)) if page.depth > 1 else []
+    crumbs = breadcrumb_pages(page=page, request=context.get("request"))
     if extra_title:
         return {"crumbs": crumbs, "current": extra_title, "request": context.get("request")}
     return {"crumbs": crumbs[:-1], "current": page.title, "request": context.get("request")}

@@ -11,15 +11,17 @@ from ..services import beacon_signature
 register = template.Library()
 
 
-def most_read_context(request, *, section_path: str = "", section_id="") -> dict:
-    half_life = selectors.half_life_hours(selectors.discovery_settings(request))
+PERIODS = (("day", "اليوم"), ("week", "هذا الأسبوع"))
+
+
+def most_read_context(request, *, section_path: str = "", section_id="", read=None) -> dict:
+    """`read` (window → stories) when the caller has them already."""
+    if read is None:
+        half_life = selectors.half_life_hours(selectors.discovery_settings(request))
+        read = selectors.most_read_by_window(half_life=half_life, section_path=section_path)
     url = reverse("discovery:most_read")
     return {
-        "periods": [
-            (window, label, selectors.most_read(window=window, half_life=half_life,
-                                                section_path=section_path))
-            for window, label in (("day", "اليوم"), ("week", "هذا الأسبوع"))
-        ],
+        "periods": [(window, label, read[window]) for window, label in PERIODS],
         "live_src": f"{url}?section={section_id}" if section_id else url,
     }
 
@@ -33,13 +35,15 @@ def discovery_live(context):
 @register.inclusion_tag("discovery/article_aside.html", takes_context=True)
 def article_discovery(context, page):
     request = context.get("request")
+    aside = selectors.article_aside(
+        article=page, half_life=selectors.half_life_hours(selectors.discovery_settings(request)))
     return {
         "request": request,
-        "related": selectors.related_articles(article=page),
-        "picks": selectors.picks(placement="article"),
+        "related": aside.related,
+        "picks": aside.picks,
         "picks_src": reverse("discovery:picks"),
         "beacon": reverse("discovery:beacon", args=[page.pk, beacon_signature(page.pk)]),
-        **most_read_context(request),
+        **most_read_context(request, read=aside.most_read),
     }
 
 

@@ -1,0 +1,85 @@
+"""Which Wagtail Site answers a request, without Wagtail's per-request query.
+
+Wagtail finds the Site with a query of its own on every request (a CASE over hostname, port
+and the default flag, joined to the root page: about 3 ms of ORM work on a 2-core machine)
+and then reads the root page's own row. Sites change only in the admin, so this process
+keeps the choice — the Site's row and its root page's class, never the page's content — and
+reads the root page (its specific row) in one query per request, as before. The memo is
+dropped when any Site is saved or deleted (a version key in the shared cache; with the
+per-process cache of the embedded install, after SITES_MEMO_SECONDS at most).
+"""
+
+import copy
+import time
+import uuid
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http.request import split_domain_port
+from wagtail.models import Site
+from wagtail.models.sites import get_site_for_hostname
+from wagtail.views import serve as wagtail_serve
+
+VERSION_KEY = "nashra:sites:version"
+SITES_MEMO_SECONDS = 60
+MAX_HOSTS = 64  # any Host header reaches here; keep the memo small
+
+_memo: dict = {"version": None, "until": 0.0, "sites": {}}
+
+
+def _current_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)  # another process may have set one
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def site_for_request(request) -> Site | None:
+    """Site.find_for_request's answer, its root page read as its specific class."""
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    version, now = _current_version(), time.monotonic()
+    if _memo["version"] != version or now > _memo["until"] or len(_memo["sites"]) > MAX_HOSTS:
+        _memo.update(version=version, until=now + SITES_MEMO_SECONDS, sites={})
+    sites = _memo["sites"]  # this version's, whatever another thread does meanwhile
+    key = (hostname, port)
+    if key not in sites:
+        try:
+            site = get_site_for_hostname(hostname, port)
+        except Site.DoesNotExist:
+            site = None
+        if site is not None:
+            site = (copy.copy(site), site.root_page.specific_class)
+            site[0]._state.fields_cache.clear()  # the page itself is read per request
+        sites[key] = site
+    found = sites[key]
+    if found is None:
+        return None
+    site, root_class = copy.copy(found[0]), found[1]
+    if root_class is not None:
+        site.root_page = root_class.objects.get(pk=site.root_page_id)
+    return site
+
+
+class SiteMiddleware:
+    """Before Wagtail serves a page, sets the request's Site where Wagtail keeps it for the
+    request (`_wagtail_site`); other views (the beacon, feeds, the admin) are left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_serve and not hasattr(request, "_wagtail_site"):
+            request._wagtail_site = site_for_request(request)
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def _sites_changed(sender, **kwargs):
+    cache.delete(VERSION_KEY)
+    _memo.update(version=None, sites={})
