@@ -200,6 +200,7 @@ def test_outside_a_request_everything_reads_the_primary(newsroom, routed):
     assert Page.objects.get(pk=story.pk).title == HEADLINE
 
 
+@pytest.mark.runs_last  # its flush of the replica runs post_migrate receivers on the primary
 @pytest.mark.django_db(transaction=True, databases=["replica1"])  # DDL wants no transaction
 def test_migrate_changes_no_replica(routed):
     router = ReplicaRouter()
