@@ -9,12 +9,9 @@ comments_changed = Signal()
 
 def _purge_story_page(sender, page, **kwargs):
     """A story's thread changed: its own page is purged, and nothing else."""
-    from nashra.core import pagecache
-    from nashra.news import purge
+    from nashra.news.services import page_purge
 
-    path = purge.page_path(page)
-    if path:
-        pagecache.urls_purge([path], root_url=purge.site_root_url(page))
+    page_purge(page=page)
 
 
 comments_changed.connect(_purge_story_page, dispatch_uid="nashra.comments.purge_story_page")

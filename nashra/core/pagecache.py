@@ -158,6 +158,15 @@ _NOT_MODIFIED_KEEP = frozenset({"cache-control", "etag", "last-modified", "expir
                                 "content-location", "vary"})
 
 
+def _answer(entry, environ) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of a hit, for a WSGI environ (request.META is one)."""
+    headers = _hit_headers(entry, time.time())
+    if _not_modified(entry, environ.get("HTTP_IF_NONE_MATCH", ""),
+                     environ.get("HTTP_IF_MODIFIED_SINCE", "")):
+        return 304, [h for h in headers if h[0].lower() in _NOT_MODIFIED_KEEP], b""
+    return entry[3], headers, b"" if environ.get("REQUEST_METHOD") == "HEAD" else entry[5]
+
+
 def page_cache_fast_path(app):
     """WSGI wrapper: answer cached pages before Django's request machinery is touched."""
     if not enabled():
@@ -172,14 +181,10 @@ def page_cache_fast_path(app):
                 key = cache_key(path, environ.get("QUERY_STRING", ""))
                 entry = _lookup(key)[0] if key else None
                 if entry is not None:
-                    headers = _hit_headers(entry, time.time())
-                    if _not_modified(entry, environ.get("HTTP_IF_NONE_MATCH", ""),
-                                     environ.get("HTTP_IF_MODIFIED_SINCE", "")):
-                        start_response("304 Not Modified",
-                                       [h for h in headers if h[0].lower() in _NOT_MODIFIED_KEEP])
-                        return [b""]
-                    start_response(f"{entry[3]} OK", headers)
-                    return [b"" if environ["REQUEST_METHOD"] == "HEAD" else entry[5]]
+                    status, headers, body = _answer(entry, environ)
+                    start_response("304 Not Modified" if status == 304 else f"{status} OK",
+                                   headers)
+                    return [body]
         return app(environ, start_response)
 
     return application
@@ -217,13 +222,8 @@ class PageCacheMiddleware:
 
 
 def _response_from(request, entry) -> HttpResponse:
-    headers = _hit_headers(entry, time.time())
-    if _not_modified(entry, request.META.get("HTTP_IF_NONE_MATCH", ""),
-                     request.META.get("HTTP_IF_MODIFIED_SINCE", "")):
-        response = HttpResponse(status=304)
-        headers = [h for h in headers if h[0].lower() in _NOT_MODIFIED_KEEP]
-    else:
-        response = HttpResponse(b"" if request.method == "HEAD" else entry[5], status=entry[3])
+    status, headers, body = _answer(entry, request.META)
+    response = HttpResponse(body, status=status)
     for name, value in headers:
         response.headers[name] = value
     return response

@@ -6,9 +6,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
-from nashra.core import pagecache
-from nashra.news import purge as news_purge
 from nashra.news.models import ArticlePage, HomePage
+from nashra.news.services import page_purge
 
 from . import related
 from .models import DiscoverySettings, PicksList, RelatedCuration
@@ -41,14 +40,12 @@ def _home_front_changed(sender, created=False, **kwargs):
     home = HomePage.objects.first()
     if home is None or (created and sender is DiscoverySettings):
         return
-    pagecache.urls_purge([news_purge.page_path(home) or "/"],
-                         root_url=news_purge.site_root_url(home))
+    page_purge(page=home)
 
 
 @receiver(post_save, sender=RelatedCuration)
 @receiver(post_delete, sender=RelatedCuration)
 def _curation_changed(sender, instance, **kwargs):
     story = ArticlePage.objects.filter(pk=instance.article_id).first()
-    path = news_purge.page_path(story) if story is not None else None
-    if path:
-        pagecache.urls_purge([path], root_url=news_purge.site_root_url(story))
+    if story is not None:
+        page_purge(page=story)

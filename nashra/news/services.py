@@ -384,6 +384,13 @@ def story_purge(*, article: ArticlePage, gone: bool = False) -> list[str]:
     return pagecache.urls_purge([*old, *paths], root_url=purge.site_root_url(article))
 
 
+def page_purge(*, page) -> list[str]:
+    """Purge one page's own URL: a story whose thread or related list changed, the home page
+    when its picks or lead story did."""
+    path = purge.page_path(page)
+    return pagecache.urls_purge([path] if path else [], root_url=purge.site_root_url(page))
+
+
 def site_purge(*, page=None, paths=()) -> list[str]:
     """Every page shows what changed (section tree, home page, site settings): a new
     generation of our cache; the front caches get the home page, `page`'s pages and `paths`,
