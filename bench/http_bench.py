@@ -27,6 +27,7 @@ QUERIES = HERE / "search_latency_queries.tsv"
 # Measured elsewhere on this machine (issue 7's text): WordPress 6.1, PHP-FPM + MariaDB, 5,000
 # posts, no page-cache plug-in; nginx serving the same page as a static file.
 WORDPRESS = {"article": 50, "search": 19, "static": 36_000}
+STORY_PATHS = 20_000  # (d-many) and the single render over different stories
 SIDE_PREFIX = "bench-http:"  # external ids of the side process's stories
 SIDE_EMAIL_DOMAIN = "@bench-http.example.org"  # its readers' addresses
 CASES = {
@@ -35,6 +36,7 @@ CASES = {
     "b+side": "(b) while an editor publishes and readers comment",
     "c": "nashra serve, its own page cache warm",
     "d": "nashra serve, article, NASHRA_PAGE_CACHE=off",
+    "d-many": "nashra serve, 20,000 stories in turn, NASHRA_PAGE_CACHE=off",
     "e": "nashra serve, home, NASHRA_PAGE_CACHE=off",
     "f": "nashra serve, search (50 queries in turn), cache off",
 }
@@ -75,6 +77,8 @@ def cmd_prepare(args) -> int:
     import django
 
     django.setup()
+    from django.utils.encoding import iri_to_uri
+
     from nashra.comments.models import Comment
     from nashra.news.models import ArticlePage
 
@@ -95,29 +99,41 @@ def cmd_prepare(args) -> int:
                if line and not line.startswith("#")]
     (out / "search_paths.txt").write_text(
         "".join(f"/search/?q={urllib.parse.quote(q)}\n" for q in queries))
-    print(f"article {article.pk} {article.url}; {len(queries)} search queries")
+    # The long tail: stories each asked for about once in a run, so what is remembered per
+    # story between renders (nashra.core.fragments) rarely helps.
+    stories = (ArticlePage.objects.live().filter(external_id__startswith="corpus:")
+               .order_by("-first_published_at", "-pk")[:STORY_PATHS])
+    (out / "story_paths.txt").write_text("".join(f"{iri_to_uri(s.url)}\n" for s in stories))
+    print(f"article {article.pk} {article.url}; {len(queries)} search queries; "
+          f"{STORY_PATHS:,} story paths")
     return 0
 
 
 # --- single uncached render time ---------------------------------------------------------------
 
 def cmd_render_time(args) -> int:
+    """Sequential requests, nothing else running: one path N times (what issue 7 asks), or
+    with --paths-file N different paths, each asked for once (the long tail)."""
     client = Client(args.base, args.host)
     for _ in range(5):  # connection, first-request work, warm interpreters
         client.request("GET", args.path)
+    paths = [args.path] * args.n
+    if args.paths_file:
+        paths = Path(args.paths_file).read_text().split()[-args.n:]  # the oldest: never asked
     times, statuses = [], {}
-    for _ in range(args.n):
+    for path in paths:
         start = time.perf_counter()
-        status, _, _ = client.request("GET", args.path)
+        status, _, _ = client.request("GET", path)
         times.append((time.perf_counter() - start) * 1000)
         statuses[status] = statuses.get(status, 0) + 1
-    result = {"n": args.n, "median_ms": statistics.median(times),
+    result = {"n": len(paths), "median_ms": statistics.median(times),
               "p90_ms": statistics.quantiles(times, n=10)[-1], "min_ms": min(times),
-              "statuses": statuses, "path": args.path,
-              "loadavg": os.getloadavg()}
+              "statuses": statuses, "path": args.path if not args.paths_file else
+              f"{len(paths)} different stories", "loadavg": os.getloadavg()}
     Path(args.out).write_text(json.dumps(result))
-    print(f"single render {args.path}: median {result['median_ms']:.1f} ms over {args.n} "
-          f"(min {result['min_ms']:.1f}, p90 {result['p90_ms']:.1f}); statuses {statuses}")
+    print(f"single render {result['path']}: median {result['median_ms']:.1f} ms over "
+          f"{len(paths)} (min {result['min_ms']:.1f}, p90 {result['p90_ms']:.1f}); "
+          f"statuses {statuses}")
     return 0
 
 
@@ -293,12 +309,13 @@ def cmd_summary(args) -> int:
                      f"{c['p99_us'] / 1000:>8.1f} {ratio:>7} {errors:>6} "
                      f"{c.get('load_before', 0):>5.1f} {_cpu(c):>16}  {CASES.get(c['label'], '')}")
     lines.append("")
-    render = out / "render.json"
-    if render.exists():
-        r = json.loads(render.read_text())
-        lines.append(f"single uncached render of the article: median {r['median_ms']:.1f} ms "
-                     f"over {r['n']} sequential requests (min {r['min_ms']:.1f}, "
-                     f"p90 {r['p90_ms']:.1f}); load average {r['loadavg'][0]:.1f}")
+    for name, what in (("render.json", "the article, {n} times"),
+                       ("render_many.json", "{n} different stories, each once")):
+        if (out / name).exists():
+            r = json.loads((out / name).read_text())
+            lines.append(f"single uncached render of {what.format(n=r['n'])}, in sequence: "
+                         f"median {r['median_ms']:.1f} ms (min {r['min_ms']:.1f}, "
+                         f"p90 {r['p90_ms']:.1f}); load average {r['loadavg'][0]:.1f}")
     for name in ("rss_cached.txt", "rss_uncached.txt", "rss_nginx.txt"):
         if (out / name).exists():
             lines.append((out / name).read_text().strip())
@@ -341,7 +358,7 @@ def _targets(cases, out: Path) -> str:
         ok = b64 >= 0.8 * a64 and b64_p99 < 50
         lines.append(f"  (b) >= 80% of (a), p99 < 50 ms at 64: {b64 / a64:.0%}, p99 "
                      f"{b64_p99:.1f} ms -> {'met' if ok else 'NOT met'}")
-    for label, target in (("c", 2500), ("d", 250)):
+    for label, target in (("c", 2500), ("d", 250), ("d-many", 250)):
         best = max((r for r in (rate(label, 16)[0], rate(label, 64)[0]) if r), default=None)
         if best:
             lines.append(f"  ({label}) >= {target:,} req/s: best {best:,.0f} -> "
@@ -364,6 +381,7 @@ def main() -> int:
     p.add_argument("--host", required=True)
     p.add_argument("--path", required=True)
     p.add_argument("--n", type=int, default=100)
+    p.add_argument("--paths-file")
     p.add_argument("--out", required=True)
     p = sub.add_parser("side")
     p.add_argument("--base", required=True)

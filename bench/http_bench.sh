@@ -9,9 +9,11 @@
 #       and how long each edit takes to show through nginx
 #   (c) the article through `nashra serve` with its own page cache warm
 #   (d) the article through `nashra serve` with NASHRA_PAGE_CACHE=off
+#   (d-many) the same over the 20,000 newest stories in turn (the long tail: what is kept per
+#       story between renders rarely helps; what every page shares still does)
 #   (e) the home page, cache off      (f) /search/?q= over 50 queries in turn, cache off
 # plus the RSS of every worker and a single uncached render (median of 100 sequential
-# requests, nothing else running). Table and targets: artifacts/http-bench/summary.txt.
+# requests, nothing else running: of the article, and of 100 different stories each once). Table and targets: artifacts/http-bench/summary.txt.
 #
 #   make bench-http                                   # build the database, measure, drop it
 #   KEEP=1 make bench-http                            # ... and keep the database
@@ -226,7 +228,12 @@ echo "== nashra serve, NASHRA_PAGE_CACHE=off"
 start_app off
 "${HELPER[@]}" render-time --base "http://127.0.0.1:$APP_PORT" --host "$HOST" \
   --path "$ARTICLE_PATH" --n 100 --out "$OUT/render.json"
+"${HELPER[@]}" render-time --base "http://127.0.0.1:$APP_PORT" --host "$HOST" \
+  --path "$ARTICLE_PATH" --n 100 --paths-file "$WORK/story_paths.txt" --out "$OUT/render_many.json"
 for conns in $CONNECTIONS; do case_run d "$conns" "http://127.0.0.1:$APP_PORT$ARTICLE_PATH"; done
+for conns in $CONNECTIONS; do
+  case_run d-many "$conns" "http://127.0.0.1:$APP_PORT/" "$WORK/story_paths.txt"
+done
 for conns in $CONNECTIONS; do case_run e "$conns" "http://127.0.0.1:$APP_PORT/"; done
 for conns in $CONNECTIONS; do
   case_run f "$conns" "http://127.0.0.1:$APP_PORT/search/" "$WORK/search_paths.txt"
