@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
+
+from nashra.core.models import SharedSiteSetting
 
 
 class Comment(models.Model):
@@ -87,7 +89,7 @@ class ArticleComments(models.Model):
 
 
 @register_setting(icon="comment")
-class CommentSettings(BaseSiteSetting):
+class CommentSettings(SharedSiteSetting):
     enabled = models.BooleanField("السماح بالتعليقات", default=True)
     hold_threshold = models.FloatField(
         "حد الحجز للمراجعة", default=0.5,

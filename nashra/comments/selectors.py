@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Q
 
+from nashra.core import fragments
+
 from . import keys
 from .models import Comment
 
@@ -75,8 +77,9 @@ def comment_counts_cached() -> dict[int, int]:
 
 
 def comment_counts_changed() -> None:
-    """Call when a comment is published or stops being published."""
+    """Call when a comment is published or stops being published: story cards show counts."""
     cache.delete(COUNTS_CACHE_KEY)
+    fragments.content_changed()
 
 
 def pending_count() -> int:

@@ -1,9 +1,15 @@
+import copy
 import zoneinfo
 
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Site
+
+from . import fragments
 
 
 class NashraImage(AbstractImage):
@@ -36,8 +42,39 @@ def _time_zone_choices():
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+class SharedSiteSetting(BaseSiteSetting):
+    """A site setting every page reads: kept in each process between requests
+    (nashra.core.fragments) instead of a query per page, until any setting is saved."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def for_request(cls, request):
+        attr = cls.get_cache_attr_name()
+        if hasattr(request, attr):
+            return getattr(request, attr)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)  # Wagtail's own answer (DoesNotExist)
+        kept = fragments.remember(request, ("site-setting", cls._meta.label, site.pk),
+                                  lambda: cls.for_site(site))
+        instance = copy.copy(kept)  # its own _request, never another reader's
+        instance._request = request
+        setattr(request, attr, instance)
+        return instance
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _setting_changed(sender, created=False, **kwargs):
+    # A row made by the first read holds the defaults the pages already showed.
+    if not created and isinstance(sender, type) and issubclass(sender, SharedSiteSetting):
+        fragments.content_changed()
+
+
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
+class SiteSettings(SharedSiteSetting):
     class Digits(models.TextChoices):
         WESTERN = "western", "0-9"
         ARABIC_INDIC = "arabic_indic", "٠-٩"

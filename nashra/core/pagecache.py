@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import secrets
 import time
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, unquote
@@ -284,7 +285,7 @@ def _store_response(request, response, *, key: str, gen, started: float) -> None
     found = _store().get_many([GEN_KEY, purged_key])
     current = found.get(GEN_KEY)
     if current is None:
-        _store().add(GEN_KEY, time.time_ns(), None)
+        _store().add(GEN_KEY, new_generation(), None)
     purged = found.get(purged_key)
     # With read replicas a render soon after a purge may have read a replica that has not
     # caught up yet: such renders are not kept either (NASHRA_PAGE_CACHE_PURGE_WINDOW).
@@ -352,10 +353,15 @@ def _front_purge(urls: list[str]) -> None:
         logger.exception("front cache purge failed for %d URLs", len(urls))
 
 
+def new_generation() -> int:
+    """A generation number no earlier one had, even at the same clock reading."""
+    return secrets.randbits(63)
+
+
 def everything_purge() -> None:
     """Every page of ours is stale (section tree, site settings): a new generation."""
     def bump():
-        _store().set(GEN_KEY, time.time_ns(), None)
+        _store().set(GEN_KEY, new_generation(), None)
 
     bump()
     transaction.on_commit(bump)

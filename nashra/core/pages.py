@@ -1,7 +1,11 @@
 """Base page behaviour shared by nashra's page types."""
 
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
+
+from . import fragments
 
 # This page and its ancestors, each alias followed to the page it copies (and that one's
 # source, if it is an alias too), keeping the pages that are not aliases: the pages whose
@@ -21,6 +25,10 @@ class ViewRestrictionsMixin:
     ancestors, then their restrictions); this asks once, with the same answer."""
 
     def get_view_restrictions(self):
+        # Most sites restrict nothing: then no query at all, until a restriction is saved.
+        if not fragments.remember(None, ("any-view-restriction",),
+                                  PageViewRestriction.objects.exists, per_site=False):
+            return PageViewRestriction.objects.none()
         # The page itself is read from the table, like its ancestors (Wagtail takes it from
         # the instance: the same on every request, where it was just read).
         steplen = Page.steplen
@@ -29,3 +37,9 @@ class ViewRestrictionsMixin:
                                         paths=", ".join(["%s"] * len(paths)))
         return PageViewRestriction.objects.filter(page_id__in=RawSQL(sql, paths))
 
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def _restrictions_changed(sender, **kwargs):
+    fragments.content_changed()

@@ -3,8 +3,9 @@
 Wagtail finds the Site with a query of its own on every request (a CASE over hostname, port
 and the default flag, joined to the root page: about 3 ms of ORM work on a 2-core machine)
 and then reads the root page's own row. Sites change only in the admin, so this process
-keeps the choice — the Site's row and its root page's class, never the page's content — and
-reads the root page (its specific row) in one query per request, as before. The memo is
+keeps the choice — the Site's row and its root page's class. The root page itself (its
+specific row) is remembered by nashra.core.fragments until it is published or the section
+tree changes (a new site generation); each request gets its own copy. The memo is
 dropped when any Site is saved or deleted (a version key in the shared cache; with the
 per-process cache of the embedded install, after SITES_MEMO_SECONDS at most).
 """
@@ -20,6 +21,8 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
 from wagtail.views import serve as wagtail_serve
+
+from . import fragments
 
 VERSION_KEY = "nashra:sites:version"
 SITES_MEMO_SECONDS = 60
@@ -59,7 +62,12 @@ def site_for_request(request) -> Site | None:
         return None
     site, root_class = copy.copy(found[0]), found[1]
     if root_class is not None:
-        site.root_page = root_class.objects.get(pk=site.root_page_id)
+        # The root page changes when it is published or the section tree does: both start a
+        # new site generation, which ends what fragments remembered.
+        root = fragments.remember(request, ("site-root", site.pk),
+                                  lambda: root_class.objects.get(pk=site.root_page_id),
+                                  per_site=False)
+        site.root_page = copy.copy(root)
     return site
 
 

@@ -12,8 +12,10 @@ from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
 from wagtail.models import Orderable
+
+from nashra.core.models import SharedSiteSetting
 
 # --- related news ------------------------------------------------------------------------
 
@@ -216,7 +218,7 @@ class BreakingNews(models.Model):
 
 
 @register_setting(icon="pick")
-class DiscoverySettings(BaseSiteSetting):
+class DiscoverySettings(SharedSiteSetting):
     lead_story = models.ForeignKey(
         "news.ArticlePage", verbose_name="الخبر الرئيسي", null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",

@@ -9,6 +9,7 @@ from django.db.models import ExpressionWrapper, FloatField, Prefetch, Q, Sum, Va
 from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
+from nashra.core import fragments
 from nashra.news.selectors import articles_by_ids
 
 from .models import (
@@ -188,11 +189,28 @@ class ArticleAside:
 def article_aside(*, article, half_life: float, now=None, per_list: int = 6) -> ArticleAside:
     """Related news, picks and most read beside a story, with the cards of all three read
     together (one query for their stories and one for their images, not one each)."""
-    related = related_ids(article=article)
     lists, _ = _picks_lists(placement="article", now=now)
-    read = most_read_cached_ids_by_window(half_life=half_life)
-    wanted = dict.fromkeys([*related, *_picked_ids(lists), *(pk for ids in read.values()
-                                                              for pk in ids)])
+    return aside_cards(related=related_ids(article=article), lists=lists,
+                       read=most_read_cached_ids_by_window(half_life=half_life),
+                       per_list=per_list)
+
+
+def aside_ids(*, request, article, half_life: float):
+    """What the aside beside `article` shows, as story ids: (related, picks lists with their
+    live items, most read by window). Related ids and the picks lists are remembered between
+    renders (nashra.core.fragments); most read comes from its own cache."""
+    related = fragments.remember(request, ("related-ids", article.pk),
+                                 lambda: related_ids(article=article))
+    lists = fragments.remember(
+        request, ("picks-lists", "article"),
+        lambda: fragments.Expiring(*_picks_lists(placement="article")))
+    return related, lists, most_read_cached_ids_by_window(half_life=half_life)
+
+
+def aside_cards(*, related: list, lists: list, read: dict, per_list: int = 6) -> ArticleAside:
+    """The cards for `aside_ids()`'s answer, read together."""
+    wanted = dict.fromkeys([*related, *_picked_ids(lists),
+                            *(pk for ids in read.values() for pk in ids)])
     cards = {a.pk: a for a in articles_by_ids(ids=wanted)}
     return ArticleAside(
         related=_in_order(related, cards)[:RELATED_SIZE],

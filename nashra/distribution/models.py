@@ -1,11 +1,13 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
+
+from nashra.core.models import SharedSiteSetting
 
 
 @register_setting(icon="rss")
-class DistributionSettings(BaseSiteSetting):
+class DistributionSettings(SharedSiteSetting):
     """How the site presents itself to feed readers, search engines and social apps."""
 
     feed_full_text = models.BooleanField(

@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from nashra.arabic.normalize import strip_invisibles
-from nashra.core import pagecache
+from nashra.core import fragments, pagecache
 
 from . import purge
 from .models import (
@@ -374,6 +374,7 @@ def story_purge(*, article: ArticlePage, gone: bool = False) -> list[str]:
             paths += provider(article=article)
         except Exception:  # a deleted story's relations may be gone: the footprint covers it
             logger.exception("purge provider %s failed for story %s", provider, article.pk)
+    fragments.content_changed()  # its card, related lists, most read and picks beside stories
     footprint = StoryFootprint.objects.filter(page_id=article.pk).first()
     old = footprint.paths if footprint else []
     if gone:
@@ -396,6 +397,7 @@ def site_purge(*, page=None, paths=()) -> list[str]:
     generation of our cache; the front caches get the home page, `page`'s pages and `paths`,
     and the rest of their copies expire within NASHRA_PAGE_CACHE_SECONDS."""
     pagecache.everything_purge()
+    fragments.content_changed()  # the same; and dated, for the replica window
     home = HomePage.objects.first()
     if home is None:
         return []

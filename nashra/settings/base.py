@@ -69,6 +69,9 @@ TRUSTED_PROXIES = _env_list("NASHRA_TRUSTED_PROXIES", "127.0.0.1,::1")
 PAGE_CACHE_ON = os.environ.get("NASHRA_PAGE_CACHE", "on").strip().lower() not in {
     "0", "off", "false", "no"}
 PAGE_CACHE_SECONDS = int(os.environ.get("NASHRA_PAGE_CACHE_SECONDS", "600"))
+# What many pages share (settings, breaking bar, most read, picks, related cards) is kept in
+# each process at most this many seconds between renders (nashra.core.fragments); 0: never.
+FRAGMENT_SECONDS = int(os.environ.get("NASHRA_FRAGMENT_SECONDS", "300"))
 # Front caches nashra purges on publish (wagtail.contrib.frontend_cache): nginx or Varnish
 # answering PURGE at these URLs, and/or Cloudflare or CloudFront (docs/deployment.md).
 PURGE_URLS = _env_list("NASHRA_PURGE_URLS")
@@ -167,8 +170,8 @@ def database_settings(url: str) -> dict:
     database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the scheduler and the web server write the same file without "database is
-        # locked".
-        database["CONN_MAX_AGE"] = 0
+        # locked". Connections stay open between requests as on PostgreSQL: opening one (and
+        # its PRAGMAs) cost about 2 ms of every rendered page.
         database["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
@@ -373,6 +376,12 @@ NASHRA_PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "nashra_primary"]
 # Seconds after a purge during which renders of that page are not kept: a replica may still
 # hold the old story (0 on a single database).
 NASHRA_PAGE_CACHE_PURGE_WINDOW = NASHRA_REPLICA_PIN_SECONDS if NASHRA_DATABASE_REPLICAS else 0
+# Shared blocks kept in each process between renders (nashra.core.fragments): how long at
+# most, and how many (least recently used go first).
+NASHRA_FRAGMENT_SECONDS = FRAGMENT_SECONDS
+NASHRA_FRAGMENT_ENTRIES = 5000
+# ... and not kept at all for this long after a change, while a replica may lag behind it.
+NASHRA_FRAGMENT_REPLICA_WINDOW = NASHRA_PAGE_CACHE_PURGE_WINDOW
 # Called as provider(article=…) -> site paths, to list every page a story appears on.
 NASHRA_PURGE_PROVIDERS = [
     "nashra.news.purge.story_paths",

@@ -46,5 +46,8 @@ NASHRA_VIEW_COUNTERS = {
 # Every purge the front caches would get, recorded (nashra.core.pagecache).
 WAGTAILFRONTENDCACHE = {"recording": {"BACKEND": "nashra.core.pagecache.RecordingPurgeBackend"}}
 NASHRA_PAGE_CACHE = True
+# The test replica is the primary's twin: no lag to wait out (nashra/core/tests/test_fragments.py
+# tests the window itself).
+NASHRA_FRAGMENT_REPLICA_WINDOW = 0
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -1,7 +1,8 @@
 import nh3
 from django import template
 from django.contrib.messages import get_messages
-from django.utils.html import format_html, urlize
+from django.template.loader import render_to_string
+from django.utils.html import escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
 from .. import selectors, services
@@ -25,6 +26,21 @@ def comment_body(text: str) -> str:
     return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - nh3-cleaned above
 
 
+_TS_MARK = "nashra-fill-token-goes-here"
+_blank: dict[str, str] = {}
+
+
+def _blank_fields(token: str) -> str:
+    """The fields of an empty comment form. They are the same on every story but for the
+    signed fill time, so Django's widgets render them once per process (they cost more than
+    the rest of the comment section)."""
+    html = _blank.get("html")
+    if html is None:
+        form = CommentForm(initial={"ts": _TS_MARK})
+        html = _blank["html"] = render_to_string("comments/form_fields.html", {"form": form})
+    return mark_safe(html.replace(_TS_MARK, escape(token)))  # noqa: S308 - our own template
+
+
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def article_comments(context, page):
     """Everything under an article: the thread, the count, and the form (or why it is closed)."""
@@ -44,7 +60,7 @@ def article_comments(context, page):
         "count": count,
         "own": own,
         "closed": closed,
-        "form": None if closed else CommentForm(initial={"ts": services.fill_token_make()}),
+        "blank_fields": None if closed else _blank_fields(services.fill_token_make()),
         "messages": list(get_messages(request)) if request else [],
     }
 

@@ -1,9 +1,10 @@
 """One tag per place a discovery block appears: base, home, section and story pages."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from nashra.core import pagecache
+from nashra.core import fragments, pagecache
 
 from .. import selectors
 from ..services import beacon_signature
@@ -26,24 +27,54 @@ def most_read_context(request, *, section_path: str = "", section_id="", read=No
     }
 
 
-@register.inclusion_tag("discovery/live.html", takes_context=True)
+BREAKING_SECONDS = 30  # as often as the bar refreshes itself in the browser (live.html)
+
+
+@register.simple_tag(takes_context=True)
 def discovery_live(context):
-    """The breaking bar (fresh on cached pages through a short-lived fragment) and the script."""
-    return {"items": selectors.breaking_now()}
+    """The breaking bar (fresh on cached pages through a short-lived fragment) and the script,
+    rendered once for every page until an item is saved or ends, or BREAKING_SECONDS pass (an
+    item scheduled to start)."""
+    request = context.get("request")
+
+    def bar():
+        items = selectors.breaking_now()
+        html = render_to_string("discovery/live.html", {"items": items}, request)
+        return fragments.Expiring(html, min((i.expires_at for i in items), default=None))
+
+    return fragments.remember(request, ("breaking-bar",), bar, seconds=BREAKING_SECONDS)
 
 
 @register.inclusion_tag("discovery/article_aside.html", takes_context=True)
 def article_discovery(context, page):
+    """Related news, most read and picks beside a story. The blocks are rendered HTML kept
+    between renders under the story ids they show (nashra.core.fragments): related cards per
+    list, most read and picks once for every story."""
     request = context.get("request")
-    aside = selectors.article_aside(
-        article=page, half_life=selectors.half_life_hours(selectors.discovery_settings(request)))
+    half_life = selectors.half_life_hours(selectors.discovery_settings(request))
+    related, lists, read = selectors.aside_ids(request=request, article=page,
+                                               half_life=half_life)
+    picks_key = tuple((lst.pk, lst.name, tuple(i.story_id for i in lst.live_items))
+                      for lst in lists)
+    read_key = tuple((window, tuple(ids)) for window, ids in read.items())
+
+    def related_html():
+        cards = selectors.aside_cards(related=related, lists=[], read={})
+        return render_to_string("discovery/aside_related.html",
+                                {"related": cards.related}, request)
+
+    def shared_html():
+        cards = selectors.aside_cards(related=[], lists=lists, read=read)
+        return render_to_string("discovery/aside_shared.html", {
+            "picks": cards.picks, "picks_src": reverse("discovery:picks"),
+            **most_read_context(request, read=cards.most_read)}, request)
+
     return {
-        "request": request,
-        "related": aside.related,
-        "picks": aside.picks,
-        "picks_src": reverse("discovery:picks"),
+        "related_html": fragments.remember(request, ("aside-related", tuple(related)),
+                                           related_html),
+        "shared_html": fragments.remember(request, ("aside-shared", picks_key, read_key),
+                                          shared_html),
         "beacon": reverse("discovery:beacon", args=[page.pk, beacon_signature(page.pk)]),
-        **most_read_context(request, read=aside.most_read),
     }
 
 
