@@ -47,8 +47,7 @@ class CommentModerator:
 
         if not self.config.enabled:
             return "التعليقات متوقفة في الموقع."
-        switch = ArticleComments.objects.filter(page_id=page.pk).first()
-        if switch is not None and switch.closed:
+        if ArticleComments.objects.filter(page_id=page.pk, closed=True).exists():
             return "أُغلقت التعليقات على هذا المقال."
         days = self.config.close_after_days
         published = getattr(page, "first_published_at", None)

@@ -257,7 +257,7 @@ class ArticlePage(ViewRestrictionsMixin, CachedPageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["authors"] = selectors.article_authors(article=self)
-        context["tags"] = list(self.tags.all())
+        context["tags"] = selectors.article_tags(article=self)
         return context
 
 

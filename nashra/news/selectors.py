@@ -9,11 +9,12 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber, Substr
+from taggit.models import Tag
 from wagtail.models import Page
 
 from nashra.core.models import NashraImage
 
-from .models import ArticlePage, ArticlePageAuthor, Author, HomePage, SectionPage
+from .models import ArticlePage, ArticlePageAuthor, ArticleTag, Author, HomePage, SectionPage
 
 PAGE_SIZE = settings.NASHRA_PAGE_SIZE
 SECTIONS_CACHE_KEY = "nashra:sections:v2"
@@ -170,8 +171,18 @@ def articles_by_ids(*, ids) -> list[ArticlePage]:
 
 
 def article_authors(*, article: ArticlePage) -> list[Author]:
-    rows = ArticlePageAuthor.objects.filter(page=article).select_related("author__photo")
-    return [row.author for row in rows.order_by("sort_order")]
+    """The byline, in its order. A story page shows names and links only: read as plain rows
+    (the rest of an author loads if asked for), which costs a third of model rows joined."""
+    rows = (ArticlePageAuthor.objects.filter(page_id=article.pk).order_by("sort_order")
+            .values_list("author_id", "author__name", "author__slug"))
+    return [Author.from_db(None, ["id", "name", "slug"], row) for row in rows]
+
+
+def article_tags(*, article: ArticlePage) -> list[Tag]:
+    """A story's tags in the order they were given, read as plain rows."""
+    rows = (ArticleTag.objects.filter(content_object_id=article.pk).order_by("id")
+            .values_list("tag_id", "tag__name", "tag__slug"))
+    return [Tag.from_db(None, ["id", "name", "slug"], row) for row in rows]
 
 
 @dataclass

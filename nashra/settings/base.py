@@ -214,7 +214,7 @@ def cache_settings(redis_url: str, prefix: str, *, page_dir: Path | None = None)
             "renditions": {"BACKEND": locmem, "LOCATION": "renditions"},
             "pages": {**pages, "TIMEOUT": PAGE_CACHE_SECONDS},
         }
-    redis = "django.core.cache.backends.redis.RedisCache"
+    redis = "nashra.core.cache.RedisCache"  # Django's, reusing its redis-py clients
     return {
         "default": {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": prefix},
         "renditions": {"BACKEND": redis, "LOCATION": redis_url,

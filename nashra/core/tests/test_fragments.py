@@ -52,7 +52,7 @@ def test_a_warm_story_render_reads_only_the_story(client, make_article):
     assert "خبر آخر" in _aside(html)
     tables = [q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in ctx.captured_queries]
     # Routing by URL path (the story's own row), its authors, its tags, its comment thread.
-    assert tables == ["wagtailcore_page", "news_articlepageauthor", "taggit_tag",
+    assert tables == ["wagtailcore_page", "news_articlepageauthor", "news_articletag",
                       "comments_articlecomments", "comments_comment"], tables
 
 

@@ -79,7 +79,7 @@ def test_redis_url_configures_cache_and_sessions():
                REDIS_URL="redis://127.0.0.1:6379/3")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True).stdout.split()
-    assert out == ["django.core.cache.backends.redis.RedisCache",
+    assert out == ["nashra.core.cache.RedisCache",
                    "django.contrib.sessions.backends.cache"]
 
 
