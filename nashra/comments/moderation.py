@@ -41,13 +41,17 @@ class CommentModerator:
         self.config = config  # CommentSettings for the site
 
     # --- may a comment be posted at all --------------------------------------------------
-    def closed_reason(self, page, *, now: dt.datetime | None = None) -> str:
-        """Why comments are closed on `page`, or "" when open."""
-        from .models import ArticleComments
+    def closed_reason(self, page, *, now: dt.datetime | None = None,
+                      switched_off: bool | None = None) -> str:
+        """Why comments are closed on `page`, or "" when open. `switched_off`: the story's
+        own switch (ArticleComments), when the caller has read it already."""
+        from . import selectors
 
         if not self.config.enabled:
             return "التعليقات متوقفة في الموقع."
-        if ArticleComments.objects.filter(page_id=page.pk, closed=True).exists():
+        if switched_off is None:
+            switched_off = selectors.comments_switched_off(page=page)
+        if switched_off:
             return "أُغلقت التعليقات على هذا المقال."
         days = self.config.close_after_days
         published = getattr(page, "first_published_at", None)

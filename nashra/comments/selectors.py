@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from nashra.core import fragments
 
 from . import keys
-from .models import Comment
+from .models import ArticleComments, Comment
 
 
 @dataclass
@@ -46,6 +46,11 @@ def comment_thread_and_count(*, page, extra: Comment | None = None) -> tuple[lis
             roots.append(nodes[c.pk])
         # a reply whose parent is not shown (held, spam) is not shown either
     return roots, approved
+
+
+def comments_switched_off(*, page) -> bool:
+    """An editor closed this story's comments (ArticleComments)."""
+    return ArticleComments.objects.filter(page_id=page.pk, closed=True).exists()
 
 
 def comment_count(*, page) -> int:

@@ -78,9 +78,14 @@ def generations(request=None) -> tuple:
 
 
 def _young(gens: tuple, now: float) -> bool:
+    return young(gens[1], now)
+
+
+def young(stamp, now: float | None = None) -> bool:
+    """A content generation or version so recent that a read replica may not have the change
+    it stands for (NASHRA_FRAGMENT_REPLICA_WINDOW)."""
     window = settings.NASHRA_FRAGMENT_REPLICA_WINDOW
-    content = gens[1]
-    return bool(window) and content is not None and now - content[0] < window
+    return bool(window) and stamp is not None and (now or time.time()) - stamp[0] < window
 
 
 def _site_id(request):
@@ -149,6 +154,26 @@ def content_changed() -> None:
     process, now and again once the transaction commits."""
     def bump():
         _store().set(CONTENT_GEN_KEY, (time.time(), _unique()), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def version(name: str):
+    """The current version of one thing's own state (a story's comment thread), from the
+    shared store: for keys of values that change more often than everything else does."""
+    store, key = _store(), f"frag:v:{name}"
+    found = store.get(key)
+    if found is None:
+        store.add(key, (0.0, _unique()), None)  # dated 0: not a change, never young()
+        found = store.get(key)
+    return found
+
+
+def version_changed(name: str) -> None:
+    """`name`'s values are stale in every process, now and once the transaction commits."""
+    def bump():
+        _store().set(f"frag:v:{name}", (time.time(), _unique()), None)
 
     bump()
     transaction.on_commit(bump)

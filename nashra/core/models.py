@@ -67,9 +67,12 @@ class SharedSiteSetting(BaseSiteSetting):
 
 @receiver(post_save)
 @receiver(post_delete)
-def _setting_changed(sender, created=False, **kwargs):
-    # A row made by the first read holds the defaults the pages already showed.
-    if not created and isinstance(sender, type) and issubclass(sender, SharedSiteSetting):
+def _shown_everywhere_changed(sender, created=False, **kwargs):
+    """Settings, and images (a kept story or card shows its pictures), change what
+    nashra.core.fragments keeps. A settings row made by the first read holds the defaults
+    the pages already showed; a new image is on no page yet."""
+    if not created and isinstance(sender, type) and issubclass(
+            sender, (SharedSiteSetting, AbstractImage)):
         fragments.content_changed()
 
 

@@ -2,11 +2,13 @@ import functools
 import re
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -19,6 +21,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from nashra.arabic.normalize import clean_for_slug
+from nashra.core import fragments
 from nashra.core.blocks import ArticleBodyBlock
 from nashra.core.pagecache import CachedPageMixin
 from nashra.core.pages import ViewRestrictionsMixin
@@ -256,8 +259,13 @@ class ArticlePage(ViewRestrictionsMixin, CachedPageMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["authors"] = selectors.article_authors(article=self)
-        context["tags"] = selectors.article_tags(article=self)
+        # Read only when the story's kept copy (article_page.html) must be rendered again.
+        context["authors"] = SimpleLazyObject(lambda: selectors.article_authors(article=self))
+        context["tags"] = SimpleLazyObject(lambda: selectors.article_tags(article=self))
+        gens = context["fragment_generation"] = fragments.generations(request)
+        # Not kept while a read replica may not have the latest change yet.
+        context["fragment_seconds"] = (0 if fragments.young(gens[1])
+                                       else settings.NASHRA_FRAGMENT_SECONDS)
         return context
 
 

@@ -3,9 +3,10 @@ purge the full-page and front caches of exactly the pages a change shows on."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from taggit.models import Tag
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from nashra.core import pagecache
+from nashra.core import fragments, pagecache
 from nashra.core.images import CARD_SPEC, HERO_SPEC, warm_renditions
 from nashra.core.models import SiteSettings
 
@@ -65,6 +66,7 @@ def _tree_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Author)
 @receiver(post_delete, sender=Author)
 def _author_changed(sender, instance, **kwargs):
+    fragments.content_changed()  # bylines kept with stories (article_page.html)
     home = HomePage.objects.first()
     if home is None:
         return
@@ -76,3 +78,10 @@ def _author_changed(sender, instance, **kwargs):
 def _site_settings_changed(sender, created=False, **kwargs):
     if not created:  # the first read of the settings makes the row: nothing shown changed
         services.site_purge()
+
+
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+def _tag_changed(sender, created=False, **kwargs):
+    if not created:  # a renamed tag shows on every story kept with it
+        fragments.content_changed()

@@ -5,10 +5,13 @@ from django.template.loader import render_to_string
 from django.utils.html import escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
+from nashra.core import fragments
+
 from .. import selectors, services
 from ..forms import CommentForm
 from ..models import CommentSettings
 from ..moderation import get_moderator
+from ..signals import thread_version_name
 from ..spam.signals import count_phrase
 from ..views import own_comment_from
 
@@ -51,8 +54,17 @@ def article_comments(context, page):
     own = own_comment_from(request) if request else None
     if own is not None and own.page_id != page.pk:
         own = None
-    closed = get_moderator(config).closed_reason(page) if config else ""
-    nodes, count = selectors.comment_thread_and_count(page=page, extra=own)
+    if own is None:  # the thread every reader sees: kept until a comment of it changes
+        version = fragments.version(thread_version_name(page.pk))
+        switched_off, nodes, count = fragments.remember(
+            request, ("comment-thread", page.pk, version),
+            lambda: (selectors.comments_switched_off(page=page),
+                     *selectors.comment_thread_and_count(page=page)),
+            seconds=0 if fragments.young(version) else None)  # a replica may lag behind it
+    else:  # a reader's own held comment, shown to them alone
+        switched_off = selectors.comments_switched_off(page=page)
+        nodes, count = selectors.comment_thread_and_count(page=page, extra=own)
+    closed = get_moderator(config).closed_reason(page, switched_off=switched_off) if config else ""
     return {
         "request": request,
         "page": page,

@@ -111,12 +111,15 @@ def newsroom(home, make_article, django_user_model):
 
 @pytest.fixture
 def routed():
-    """The settings base.py makes from DATABASE_REPLICA_URLS, for one test."""
+    """The settings base.py makes from DATABASE_REPLICA_URLS, for one test. What pages share
+    is not kept between renders here (NASHRA_FRAGMENT_SECONDS=0): these tests write a
+    different story and thread into the replica behind the application's back, a change no
+    cache could hear of, to see which database each read goes to."""
     middleware = settings.MIDDLEWARE
     session = middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
     pinned = [*middleware[:session], "nashra.core.db_router.PrimaryPinMiddleware",
               *middleware[session:]]
-    with override_settings(MIDDLEWARE=pinned, **ROUTED):
+    with override_settings(MIDDLEWARE=pinned, NASHRA_FRAGMENT_SECONDS=0, **ROUTED):
         yield
 
 
