@@ -3,7 +3,7 @@
     export DJANGO_SETTINGS_MODULE=nashra.settings.production SECRET_KEY=x \\
       NASHRA_PAGE_CACHE=off SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=localhost,127.0.0.1 \\
       DATABASE_URL=...   # or NASHRA_VAR_DIR=... for the embedded SQLite
-    .venv/bin/python bench/render_time.py -n 100 [--profile story] [--sql story]
+    .venv/bin/python bench/render_time.py -n 100 [--profile story] [--sql story] [--story PATH]
 
 Each page is asked for N times in sequence, in this process, through `nashra.wsgi.application`
 (the same callable granian serves: beacon and page-cache fast paths, every middleware); the
@@ -27,12 +27,13 @@ from urllib.parse import unquote, unquote_to_bytes
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def _pages():
+def _pages(story_path: str = ""):
     from nashra.news.models import ArticlePage, SectionPage
 
     story = ArticlePage.objects.live().order_by("-first_published_at").first()
     section = story.get_parent().specific if story else SectionPage.objects.live().first()
-    return {"story": unquote(story.url), "home": "/", "section": unquote(section.url)}
+    return {"story": unquote(story_path) if story_path else unquote(story.url), "home": "/",
+            "section": unquote(section.url)}
 
 
 def _call(application, environ_for, path):
@@ -52,6 +53,8 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=100)
     parser.add_argument("--profile", choices=["story", "home", "section"])
     parser.add_argument("--sql", choices=["story", "home", "section"])
+    parser.add_argument("--story", default="", help="this story's path (percent-encoded or "
+                        "not) instead of the newest story's")
     args = parser.parse_args()
     if os.environ.get("NASHRA_PAGE_CACHE", "").lower() not in {"0", "off", "false", "no"}:
         raise SystemExit("set NASHRA_PAGE_CACHE=off: this measures real renders")
@@ -71,7 +74,7 @@ def main() -> None:
         environ["PATH_INFO"] = unquote_to_bytes(iri_to_uri(path)).decode("iso-8859-1")
         return environ
 
-    pages = _pages()
+    pages = _pages(args.story)
     print(f"{args.n} sequential requests per page; {os.getloadavg()[0]:.2f} load average at start")
     print(f"{'page':8} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>6}  path")
     for name, path in pages.items():

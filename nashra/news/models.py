@@ -3,6 +3,7 @@ import re
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -262,7 +263,9 @@ class ArticlePage(ViewRestrictionsMixin, CachedPageMixin, Page):
         # Read only when the story's kept copy (article_page.html) must be rendered again.
         context["authors"] = SimpleLazyObject(lambda: selectors.article_authors(article=self))
         context["tags"] = SimpleLazyObject(lambda: selectors.article_tags(article=self))
-        gens = context["fragment_generation"] = fragments.generations(request)
+        gens = fragments.generations(request)
+        # The release's static files too: the kept copy links to their hashed names.
+        context["fragment_generation"] = (*gens, getattr(staticfiles_storage, "manifest_hash", ""))
         # Not kept while a read replica may not have the latest change yet.
         context["fragment_seconds"] = (0 if fragments.young(gens[1])
                                        else settings.NASHRA_FRAGMENT_SECONDS)

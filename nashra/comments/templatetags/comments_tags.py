@@ -44,6 +44,13 @@ def _blank_fields(token: str) -> str:
     return mark_safe(html.replace(_TS_MARK, escape(token)))  # noqa: S308 - our own template
 
 
+def _thread(page, *, own=None) -> tuple[bool, str, int]:
+    """(the story's own switch is off, its thread as HTML, its approved count)."""
+    nodes, count = selectors.comment_thread_and_count(page=page, extra=own)
+    html = render_to_string("comments/thread.html", {"nodes": nodes}) if nodes else ""
+    return selectors.comments_switched_off(page=page), html, count
+
+
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def article_comments(context, page):
     """Everything under an article: the thread, the count, and the form (or why it is closed)."""
@@ -54,21 +61,18 @@ def article_comments(context, page):
     own = own_comment_from(request) if request else None
     if own is not None and own.page_id != page.pk:
         own = None
-    if own is None:  # the thread every reader sees: kept until a comment of it changes
+    if own is None:  # the thread every reader sees, rendered: kept until a comment changes
         version = fragments.version(thread_version_name(page.pk))
-        switched_off, nodes, count = fragments.remember(
-            request, ("comment-thread", page.pk, version),
-            lambda: (selectors.comments_switched_off(page=page),
-                     *selectors.comment_thread_and_count(page=page)),
+        switched_off, thread, count = fragments.remember(
+            request, ("comment-thread", page.pk, version), lambda: _thread(page),
             seconds=0 if fragments.young(version) else None)  # a replica may lag behind it
     else:  # a reader's own held comment, shown to them alone
-        switched_off = selectors.comments_switched_off(page=page)
-        nodes, count = selectors.comment_thread_and_count(page=page, extra=own)
+        switched_off, thread, count = _thread(page, own=own)
     closed = get_moderator(config).closed_reason(page, switched_off=switched_off) if config else ""
     return {
         "request": request,
         "page": page,
-        "nodes": nodes,
+        "thread": thread,
         "count": count,
         "own": own,
         "closed": closed,
