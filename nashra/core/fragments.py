@@ -33,6 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from wagtail.models import Site
 
@@ -49,16 +50,28 @@ def _store():
     return caches[pagecache.CACHE_ALIAS]
 
 
-def _read_generations() -> tuple:
+# Versions of what every page reads but that changes apart from content (which sites exist,
+# the section tree): read with the generations, in the same round trip.
+SHARED_VERSIONS = ("sites", "sections")
+
+
+def _version_key(name: str) -> str:
+    return f"frag:v:{name}"
+
+
+def _read_generations() -> tuple[tuple, dict]:
     store = _store()
-    found = store.get_many([pagecache.GEN_KEY, CONTENT_GEN_KEY])
-    fresh = {pagecache.GEN_KEY: pagecache.new_generation(), CONTENT_GEN_KEY: (0.0, _unique())}
-    missing = [k for k in fresh if found.get(k) is None]
-    for key in missing:  # a new or emptied store (another process may win the add); a content
-        store.add(key, fresh[key], None)  # generation dated 0 is not a change, never "young"
+    keys = [pagecache.GEN_KEY, CONTENT_GEN_KEY, *map(_version_key, SHARED_VERSIONS)]
+    found = store.get_many(keys)
+    missing = [k for k in keys if found.get(k) is None]
+    for key in missing:  # a new or emptied store (another process may win the add); a version
+        # dated 0 is not a change, never "young"
+        store.add(key, pagecache.new_generation() if key == pagecache.GEN_KEY
+                  else (0.0, _unique()), None)
     if missing:
-        found = store.get_many([pagecache.GEN_KEY, CONTENT_GEN_KEY])
-    return found.get(pagecache.GEN_KEY), found.get(CONTENT_GEN_KEY)
+        found = store.get_many(keys)
+    gens = (found.get(pagecache.GEN_KEY), found.get(CONTENT_GEN_KEY))
+    return gens, {name: found.get(_version_key(name)) for name in SHARED_VERSIONS}
 
 
 def _unique() -> str:
@@ -66,15 +79,59 @@ def _unique() -> str:
     return uuid.uuid4().hex
 
 
+# What this thread's current request has read, for callers that have no request at hand.
+_this_request = threading.local()
+
+
+def _request_started(**kwargs):
+    _this_request.active, _this_request.reads, _this_request.memo = True, None, {}
+
+
+def _request_finished(**kwargs):
+    _this_request.active, _this_request.reads, _this_request.memo = False, None, {}
+
+
+def _forget_this_request() -> None:
+    _this_request.reads, _this_request.memo = None, {}
+
+
+def per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per request in this thread (a listing's twenty cards each asking for
+    the section map); on every call outside a request. Forgotten when this thread changes
+    content or a version."""
+    if not getattr(_this_request, "active", False):
+        return compute()
+    memo = _this_request.memo
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+request_started.connect(_request_started, dispatch_uid="nashra.core.fragments.started")
+request_finished.connect(_request_finished, dispatch_uid="nashra.core.fragments.finished")
+
+
+def _reads(request) -> tuple[tuple, dict]:
+    """The generations and shared versions, read once per request: from the request, from this
+    thread's request when there is one, else from the store."""
+    if request is not None:
+        reads = getattr(request, _REQUEST_ATTR, None)
+        if reads is not None:
+            return reads
+    active = getattr(_this_request, "active", False)
+    reads = _this_request.reads if active else None
+    if reads is None:
+        reads = _read_generations()
+        if active:
+            _this_request.reads = reads
+    if request is not None:
+        setattr(request, _REQUEST_ATTR, reads)
+    return reads
+
+
 def generations(request=None) -> tuple:
     """(site generation, content generation), read once per request."""
-    if request is None:
-        return _read_generations()
-    gens = getattr(request, _REQUEST_ATTR, None)
-    if gens is None:
-        gens = _read_generations()
-        setattr(request, _REQUEST_ATTR, gens)
-    return gens
+    return _reads(request)[0]
 
 
 def _young(gens: tuple, now: float) -> bool:
@@ -154,15 +211,19 @@ def content_changed() -> None:
     process, now and again once the transaction commits."""
     def bump():
         _store().set(CONTENT_GEN_KEY, (time.time(), _unique()), None)
+        _forget_this_request()
 
     bump()
     transaction.on_commit(bump)
 
 
-def version(name: str):
-    """The current version of one thing's own state (a story's comment thread), from the
-    shared store: for keys of values that change more often than everything else does."""
-    store, key = _store(), f"frag:v:{name}"
+def version(name: str, request=None):
+    """The current version of one thing's own state (a story's comment thread, the section
+    tree), from the shared store: for keys of values that change apart from content. Those in
+    SHARED_VERSIONS come with the generations, once per request."""
+    if name in SHARED_VERSIONS:
+        return _reads(request)[1][name]
+    store, key = _store(), _version_key(name)
     found = store.get(key)
     if found is None:
         store.add(key, (0.0, _unique()), None)  # dated 0: not a change, never young()
@@ -173,7 +234,8 @@ def version(name: str):
 def version_changed(name: str) -> None:
     """`name`'s values are stale in every process, now and once the transaction commits."""
     def bump():
-        _store().set(f"frag:v:{name}", (time.time(), _unique()), None)
+        _store().set(_version_key(name), (time.time(), _unique()), None)
+        _forget_this_request()  # this thread reads the new one from here on
 
     bump()
     transaction.on_commit(bump)

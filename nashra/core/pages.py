@@ -28,7 +28,7 @@ class ViewRestrictionsMixin:
         # Most sites restrict nothing: then no query at all, until a restriction is saved.
         if not fragments.remember(None, ("any-view-restriction",),
                                   PageViewRestriction.objects.exists, per_site=False):
-            return PageViewRestriction.objects.none()
+            return _no_restrictions()
         # The page itself is read from the table, like its ancestors (Wagtail takes it from
         # the instance: the same on every request, where it was just read).
         steplen = Page.steplen
@@ -38,6 +38,12 @@ class ViewRestrictionsMixin:
         return PageViewRestriction.objects.filter(page_id__in=RawSQL(sql, paths))
 
 
+def _no_restrictions():
+    # An empty QuerySet that is already evaluated: iterating it (Wagtail's serve hook does, on
+    # every page) builds no SQL; .order_by(), .exists() and the like still work on a copy.
+    none = PageViewRestriction.objects.none()
+    none._result_cache, none._prefetch_done = [], True
+    return none
 
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)

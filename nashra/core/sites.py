@@ -6,15 +6,14 @@ and then reads the root page's own row. Sites change only in the admin, so this 
 keeps the choice — the Site's row and its root page's class. The root page itself (its
 specific row) is remembered by nashra.core.fragments until it is published or the section
 tree changes (a new site generation); each request gets its own copy. The memo is
-dropped when any Site is saved or deleted (a version key in the shared cache; with the
-per-process cache of the embedded install, after SITES_MEMO_SECONDS at most).
+dropped when any Site is saved or deleted (the "sites" version of nashra.core.fragments, read
+with the generations in the request's one round trip to the shared store), and after
+SITES_MEMO_SECONDS at most.
 """
 
 import copy
 import time
-import uuid
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http.request import split_domain_port
@@ -24,26 +23,17 @@ from wagtail.views import serve as wagtail_serve
 
 from . import fragments
 
-VERSION_KEY = "nashra:sites:version"
 SITES_MEMO_SECONDS = 60
 MAX_HOSTS = 64  # any Host header reaches here; keep the memo small
 
 _memo: dict = {"version": None, "until": 0.0, "sites": {}}
 
 
-def _current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)  # another process may have set one
-        version = cache.get(VERSION_KEY)
-    return version
-
-
 def site_for_request(request) -> Site | None:
     """Site.find_for_request's answer, its root page read as its specific class."""
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
-    version, now = _current_version(), time.monotonic()
+    version, now = fragments.version("sites", request), time.monotonic()
     if _memo["version"] != version or now > _memo["until"] or len(_memo["sites"]) > MAX_HOSTS:
         _memo.update(version=version, until=now + SITES_MEMO_SECONDS, sites={})
     sites = _memo["sites"]  # this version's, whatever another thread does meanwhile
@@ -89,5 +79,5 @@ class SiteMiddleware:
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def _sites_changed(sender, **kwargs):
-    cache.delete(VERSION_KEY)
+    fragments.version_changed("sites")
     _memo.update(version=None, sites={})

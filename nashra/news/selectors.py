@@ -1,24 +1,22 @@
 """Reads of news content. Listing pages call these; each costs a fixed number of queries."""
 
-import threading
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber, Substr
 from taggit.models import Tag
 from wagtail.models import Page
 
+from nashra.core import fragments
 from nashra.core.models import NashraImage
+from nashra.core.queries import Precompiled
 
 from .models import ArticlePage, ArticlePageAuthor, ArticleTag, Author, HomePage, SectionPage
 
 PAGE_SIZE = settings.NASHRA_PAGE_SIZE
-SECTIONS_CACHE_KEY = "nashra:sections:v2"
-SECTIONS_VERSION_KEY = "nashra:sections:version"
+SECTIONS_CACHE_KEY = "nashra:sections:v3"
 # Treebeard's materialised path spends four characters per tree level.
 STEPLEN = Page.steplen
 HOME_RECENT_WINDOW = 600
@@ -40,38 +38,19 @@ class SectionRef:
 _memo: dict = {}
 
 
-# Within one request the map is asked of the cache once: a listing has twenty story cards,
-# each asking for its section, and a page is rendered from one version of the map anyway.
-_this_request = threading.local()
-
-
-def _request_started(**kwargs):
-    _this_request.active, _this_request.refs = True, None
-
-
-def _request_finished(**kwargs):
-    _this_request.active, _this_request.refs = False, None
-
-
-request_started.connect(_request_started, dispatch_uid="nashra.news.sections.started")
-request_finished.connect(_request_finished, dispatch_uid="nashra.news.sections.finished")
-
-
 def _sections() -> dict[str, SectionRef]:
-    in_request = getattr(_this_request, "active", False)
-    if in_request and _this_request.refs is not None:
-        return _this_request.refs
-    refs = _sections_current()
-    if in_request:
-        _this_request.refs = refs
-    return refs
+    # Within one request the map is read once: a listing has twenty story cards, each asking
+    # for its section, and a page is rendered from one version of the map anyway.
+    return fragments.per_request("sections", _sections_current)
 
 
 def _sections_current() -> dict[str, SectionRef]:
-    version = cache.get(SECTIONS_VERSION_KEY)
-    if version is not None and _memo.get("version") == version:
+    # The tree's version comes with the request's one read of the shared store (fragments).
+    version = fragments.version("sections")
+    if _memo.get("version") == version:
         return _memo["refs"]
-    refs = cache.get(SECTIONS_CACHE_KEY) if version is not None else None
+    key = f"{SECTIONS_CACHE_KEY}:{version[1]}"
+    refs = cache.get(key)
     if refs is None:
         refs = {
             s.path: SectionRef(id=s.id, title=s.title, url=s.get_url() or "", path=s.path,
@@ -80,17 +59,17 @@ def _sections_current() -> dict[str, SectionRef]:
                 "id", "title", "path", "url_path", "depth", "show_in_menus"
             )
         }
-        version = uuid.uuid4().hex
-        cache.set_many({SECTIONS_CACHE_KEY: refs, SECTIONS_VERSION_KEY: version}, 60 * 60)
+        if fragments.young(version):
+            return refs  # a replica may not have the change yet: not kept
+        cache.set(key, refs, 60 * 60)
     _memo.update(version=version, refs=refs)
     return refs
 
 
 def sections_changed() -> None:
     """Call when a section is published, renamed, moved or removed."""
-    cache.delete_many([SECTIONS_CACHE_KEY, SECTIONS_VERSION_KEY])
+    fragments.version_changed("sections")  # and this thread's request forgets its map
     _memo.clear()
-    _this_request.refs = None
 
 
 def section_for_path(article_path: str) -> SectionRef | None:
@@ -112,7 +91,7 @@ def page_for_url_path(*, root: Page, components: list[str]) -> Page | None:
     where = {"slug": components[-1], "url_path": url_path, "depth": root.depth + len(components)}
     # Stories first, as stories (one join, one model built: 2 ms less than the general
     # lookup on a 2-core machine); anything else through the general lookup.
-    found = list(ArticlePage.objects.filter(**where)[:2])
+    found = _STORY_AT_PATH.fetch(**where)
     if found:
         return found[0] if len(found) == 1 and found[0].path.startswith(root.path) else None
     found = list(Page.objects.filter(**where).select_related(*_JOINED_TYPES.values())[:2])
@@ -122,6 +101,13 @@ def page_for_url_path(*, root: Page, components: list[str]) -> Page | None:
     joined = _JOINED_TYPES.get(page.specific_class)
     return getattr(page, joined) if joined else page.specific
 
+
+# The story lookup of every story page, its SQL built once per connection.
+_STORY_AT_PATH = Precompiled(
+    "story_at_path", ArticlePage,
+    lambda slug, url_path, depth: ArticlePage.objects.filter(
+        slug=slug, url_path=url_path, depth=depth)[:2],
+    slug=str, url_path=str, depth=int)
 
 # The page types routing joins in its one query, by the name of their row on Page.
 _JOINED_TYPES = {ArticlePage: "articlepage", SectionPage: "sectionpage"}
