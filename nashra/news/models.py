@@ -244,6 +244,14 @@ class ArticlePage(ViewRestrictionsMixin, CachedPageMixin, Page):
         if self.title and not self.title.strip():
             raise ValidationError({"title": "العنوان لا يكون فراغاً."})
 
+    def save(self, *args, **kwargs):
+        # An alias (the same story shown in a second section) copies every field and keeps
+        # them in step with its source, the import identity included: only the source holds
+        # it (Wagtail's alias copy cannot leave fields out).
+        if self.alias_of_id is not None:
+            self.external_id = None
+        return super().save(*args, **kwargs)
+
     @property
     def was_updated(self) -> bool:
         """A re-publish counts as an update once it is more than a few minutes after the first."""

@@ -189,3 +189,25 @@ def test_every_reader_page_has_a_breadcrumb_from_home(client, make_article):
     ]
     for url, expected in cases:
         assert _breadcrumb(client.get(url).content.decode()) == expected, url
+
+
+def test_a_story_aliased_into_a_second_section_follows_its_source(client, make_article, home):
+    from nashra.news import services
+    from nashra.news.models import ArticlePage
+
+    story = make_article(title="قمة عربية في الجزائر", external_id="wire:42")
+    sport = services.section_ensure_path(path="رياضة", home=home)
+    alias = story.create_alias(parent=sport, update_slug="قمة-عربية")
+    alias = ArticlePage.objects.get(pk=alias.pk)
+    # Only the source keeps the import identity (it is unique).
+    assert (alias.external_id, ArticlePage.objects.get(pk=story.pk).external_id) == (None,
+                                                                                   "wire:42")
+    assert "قمة عربية في الجزائر" in client.get(alias.url).content.decode()
+
+    story = ArticlePage.objects.get(pk=story.pk)
+    story.title = "قمة عربية في الجزائر تختتم أعمالها"
+    story.save_revision().publish()
+    alias = ArticlePage.objects.get(pk=alias.pk)
+    assert alias.title == story.title and alias.external_id is None
+    html = client.get(alias.url).content.decode()
+    assert "تختتم أعمالها" in html

@@ -35,8 +35,7 @@ def test_same_restrictions_as_wagtail_for_every_page(client, home, make_article,
                                                 restriction_type=PageViewRestriction.GROUPS)
     groups.groups.add(Group.objects.create(name="مشتركون"))
     # Aliases take their source page's restrictions (only its own, not its ancestors'),
-    # an alias of an alias its source's. (A story cannot be aliased: its external id is
-    # unique; sections can.)
+    # an alias of an alias its source's.
     folder = services.section_ensure_path(path="ملفات/ملف", home=home)
     PageViewRestriction.objects.create(page=folder, restriction_type=PageViewRestriction.LOGIN)
     alias = folder.create_alias(parent=other, update_slug="نسخة")
