@@ -127,6 +127,20 @@ def test_404_page_is_arabic(client, home):
     assert '<html lang="ar" dir="rtl">' in html and "الصفحة غير موجودة" in html
 
 
+def test_bad_request_and_failed_form_check_pages_are_arabic(client, home, rf, settings):
+    from django.views.csrf import csrf_failure
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    response = client.get("/", HTTP_HOST="not-ours.example")  # a Host not in ALLOWED_HOSTS
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html and "طلب غير صالح" in html
+    response = csrf_failure(rf.post("/"), reason="CSRF cookie not set.")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html and "لم يُحفظ شيء" in html
+
+
 @pytest.mark.parametrize(
     ("show_hijri", "digits", "expected", "absent"),
     [
