@@ -17,14 +17,23 @@ The rule, in one place:
 Each request reads one replica, chosen at random when it starts: all of a page comes from the
 same copy (replicas may lag by different amounts), each thread keeps connections to few
 databases, and a random choice needs no state shared between threads.
+
+A replica that cannot be reached when a request starts (its connection fails Django's health
+check and cannot be opened again) is left out for NASHRA_REPLICA_RETRY_SECONDS in this
+process, and the request reads another replica or the primary: readers never see an error
+for a replica that is down, only the primary's extra load. A replica that fails in the
+middle of a request still fails that request.
 """
 
+import logging
 import random
 import time
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
 
 PIN_COOKIE = "nashra_primary"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -110,7 +119,7 @@ class PrimaryPinMiddleware:
         self.primary_paths = tuple(settings.NASHRA_PRIMARY_PATHS)
 
     def __call__(self, request):
-        replica = random.choice(self.replicas) if self.replica_reads(request) else None
+        replica = self.reachable_replica() if self.replica_reads(request) else None
         token = _request_replica.set(replica)
         try:
             response = self.get_response(request)
@@ -123,6 +132,13 @@ class PrimaryPinMiddleware:
             )
         return response
 
+    def reachable_replica(self) -> str | None:
+        """A replica picked at random among those this process can reach, else None."""
+        for alias in random.sample(self.replicas, len(self.replicas)):
+            if replica_reachable(alias):
+                return alias
+        return None
+
     def replica_reads(self, request) -> bool:
         return (
             bool(self.replicas)
@@ -131,3 +147,30 @@ class PrimaryPinMiddleware:
             and not pinned_until(request.COOKIES.get(PIN_COOKIE), now=time.time(),
                                  seconds=self.seconds)
         )
+
+
+# Replicas this process found unreachable: alias -> time.monotonic() until which it is left out.
+_unreachable: dict[str, float] = {}
+
+
+def replica_reachable(alias: str) -> bool:
+    """Whether `alias` answers: its kept connection passes Django's health check (a ping, once
+    per request, which the first query would make anyway) or a new one opens. Unreachable, it
+    is not asked again for NASHRA_REPLICA_RETRY_SECONDS."""
+    until = _unreachable.get(alias)
+    if until is not None and time.monotonic() < until:
+        return False
+    connection = connections[alias]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except DatabaseError as error:
+        seconds = settings.NASHRA_REPLICA_RETRY_SECONDS
+        _unreachable[alias] = time.monotonic() + seconds
+        logger.warning("replica %s unreachable (%s): its reads go elsewhere for %s s",
+                       alias, str(error).strip(), seconds)
+        return False
+    if until is not None:
+        _unreachable.pop(alias, None)
+        logger.warning("replica %s reachable again", alias)
+    return True

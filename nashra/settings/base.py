@@ -168,6 +168,10 @@ def database_settings(url: str) -> dict:
     tune per worker.
     """
     database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer (a replica's host down) fails a connection in
+        # seconds, not after the system's TCP timeout of minutes.
+        database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the scheduler and the web server write the same file without "database is
         # locked". Connections stay open between requests as on PostgreSQL: opening one (and
@@ -188,6 +192,8 @@ for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
 # After a write (a POST, or anything the router sends to the primary) the browser reads the
 # primary for this long, so editors see their own edit even when a replica lags.
 NASHRA_REPLICA_PIN_SECONDS = 5
+# A replica found unreachable is left out (its reads go to another or the primary) this long.
+NASHRA_REPLICA_RETRY_SECONDS = 30
 # Editors' paths: always read the primary.
 NASHRA_PRIMARY_PATHS = ["/admin/"]
 if NASHRA_DATABASE_REPLICAS:

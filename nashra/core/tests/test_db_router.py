@@ -6,7 +6,9 @@ then show which database they were read from: the replica's copy of a story carr
 headline and a comment that the primary never had.
 """
 
+import copy
 import datetime as dt
+import time
 
 import pytest
 import time_machine
@@ -15,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connections, transaction
+from django.db.utils import load_backend
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -232,8 +235,14 @@ def test_objects_from_the_primary_and_a_replica_may_be_related():
     assert router.allow_relation(from_primary, elsewhere) is None  # not ours to decide
 
 
-@override_settings(**{**ROUTED, "NASHRA_DATABASE_REPLICAS": ["replica1", "replica2"]})
-def test_each_request_reads_one_replica_and_requests_spread_over_all():
+@two_databases
+def test_each_request_reads_one_replica_and_requests_spread_over_all(extra_replica):
+    extra_replica("replica2", reachable=True)
+    with override_settings(**{**ROUTED, "NASHRA_DATABASE_REPLICAS": ["replica1", "replica2"]}):
+        _reads_spread_over_replicas()
+
+
+def _reads_spread_over_replicas():
     router = ReplicaRouter()
 
     def view(request):
@@ -249,6 +258,75 @@ def test_each_request_reads_one_replica_and_requests_spread_over_all():
     # …and the editors' paths and unsafe methods read the primary
     assert middleware(RequestFactory().get("/admin/pages/")).content.decode() == PRIMARY
     assert middleware(RequestFactory().post("/comments/1/")).content.decode() == PRIMARY
+
+
+@pytest.fixture
+def extra_replica():
+    """extra_replica(alias, reachable): one more replica alias, made as settings/base.py makes
+    one: a copy of replica1's settings that reaches its database, or that points nowhere (a
+    directory that does not exist for SQLite, a closed port for PostgreSQL)."""
+    from nashra.core import db_router
+
+    made = []
+
+    def make(alias: str, *, reachable: bool) -> str:
+        settings_dict = copy.deepcopy(connections[REPLICA].settings_dict)
+        if not reachable:
+            settings_dict.update(UNREACHABLE[connections[REPLICA].vendor])
+        wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+        # Kept out of DATABASES: Django's test case lets such connections open.
+        setattr(connections._connections, alias, wrapper)
+        made.append(alias)
+        return alias
+
+    db_router._unreachable.clear()
+    yield make
+    for alias in made:
+        connections[alias].close()
+        delattr(connections._connections, alias)
+    db_router._unreachable.clear()
+
+
+UNREACHABLE = {
+    "sqlite": {"NAME": "/nonexistent-nashra-directory/replica.sqlite3"},
+    "postgresql": {"HOST": "127.0.0.1", "PORT": "1"},
+}
+
+
+@two_databases
+def test_an_unreachable_replica_is_left_out_until_it_answers_again(extra_replica, monkeypatch):
+    from nashra.core import db_router
+
+    replica_down = extra_replica("replica2", reachable=False)
+    router = ReplicaRouter()
+    middleware = PrimaryPinMiddleware(lambda request: HttpResponse(router.db_for_read(Page)))
+
+    def reads(n=30):
+        return {middleware(RequestFactory().get("/")).content.decode() for _ in range(n)}
+
+    with override_settings(**{**ROUTED, "NASHRA_DATABASE_REPLICAS": [REPLICA, replica_down]}):
+        middleware = PrimaryPinMiddleware(middleware.get_response)
+        # No reader gets an error: every request read the replica that answers.
+        assert reads() == {REPLICA}
+        # Left out for the retry window: not even tried again.
+        tries = []
+        real_connect = connections[replica_down].ensure_connection
+        monkeypatch.setattr(connections[replica_down], "ensure_connection",
+                            lambda: tries.append(1) or real_connect())
+        assert reads() == {REPLICA} and tries == []
+        # After the window it is tried again; answering now (pointed at the real replica),
+        # it takes its share of the reads.
+        connections[replica_down].settings_dict.update(
+            copy.deepcopy(connections[REPLICA].settings_dict))
+        db_router._unreachable[replica_down] = time.monotonic() - 1
+        assert reads(60) == {REPLICA, replica_down} and tries
+        assert replica_down not in db_router._unreachable
+
+    also_down = extra_replica("replica3", reachable=False)
+    with override_settings(**{**ROUTED, "NASHRA_DATABASE_REPLICAS": [also_down]}):
+        middleware = PrimaryPinMiddleware(middleware.get_response)
+        # Every replica down: the primary answers.
+        assert reads() == {PRIMARY}
 
 
 NOW = 1_000_000.0
