@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from nashra.core import fragments
+from nashra.core.queries import Precompiled
 
 from . import keys
 from .models import ArticleComments, Comment
@@ -27,12 +28,7 @@ def comment_thread(*, page, extra: Comment | None = None) -> list[Node]:
 
 def comment_thread_and_count(*, page, extra: Comment | None = None) -> tuple[list[Node], int]:
     """The thread and the number of approved comments (what comment_count says), in 1 query."""
-    rows = list(
-        Comment.objects.filter(page_id=page.pk, status=Comment.Status.APPROVED)
-        .only("id", "parent_id", "depth", "author_name", "author_url", "body", "created_at",
-              "status")
-        .order_by("created_at", "id")
-    )
+    rows = _THREAD.fetch(page_id=page.pk, status=Comment.Status.APPROVED)
     approved = len(rows)
     if extra is not None and all(r.pk != extra.pk for r in rows):
         rows.append(extra)
@@ -50,7 +46,21 @@ def comment_thread_and_count(*, page, extra: Comment | None = None) -> tuple[lis
 
 def comments_switched_off(*, page) -> bool:
     """An editor closed this story's comments (ArticleComments)."""
-    return ArticleComments.objects.filter(page_id=page.pk, closed=True).exists()
+    return bool(_SWITCHED_OFF.fetch(page_id=page.pk))
+
+
+# A story's first render reads both: SQL built once per connection.
+_THREAD = Precompiled(
+    "comment_thread", Comment,
+    lambda page_id, status: Comment.objects.filter(page_id=page_id, status=status)
+    .only("id", "parent_id", "depth", "author_name", "author_url", "body", "created_at", "status")
+    .order_by("created_at", "id"),
+    page_id=int, status=str)
+_SWITCHED_OFF = Precompiled(
+    "comments_switched_off", ArticleComments,
+    lambda page_id: ArticleComments.objects.filter(page_id=page_id, closed=True)
+    .values_list("pk")[:1],
+    page_id=int)
 
 
 def comment_count(*, page) -> int:

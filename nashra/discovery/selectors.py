@@ -10,6 +10,7 @@ from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
 from nashra.core import fragments
+from nashra.core.queries import Precompiled
 from nashra.news.selectors import articles_by_ids
 
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     HourlyViews,
     PickItem,
     PicksList,
+    RelatedCuration,
     RelatedExclusion,
     RelatedPin,
 )
@@ -33,20 +35,36 @@ MOST_READ_CACHE_SECONDS = 60
 # --- related ------------------------------------------------------------------------------
 
 
-def related_ids(*, article) -> list[int]:
+def related_ids(*, article, request=None) -> list[int]:
     """Pinned stories first, then the computed list, minus the stories editors kept out."""
-    computed = (ArticleProfile.objects.filter(pk=article.pk)
-                .values_list("related", flat=True).first()) or []
-    pins = list(RelatedPin.objects.filter(curation__article_id=article.pk)
-                .order_by("sort_order").values_list("story_id", flat=True))
-    excluded = set(RelatedExclusion.objects.filter(curation__article_id=article.pk)
-                   .values_list("story_id", flat=True))
+    rows = _COMPUTED_RELATED.fetch(pk=article.pk)
+    computed = (rows[0][0] if rows else None) or []
+    pins, excluded = [], set()
+    if article.pk in _curated_ids(request):  # few stories are: no two queries for the rest
+        pins = list(RelatedPin.objects.filter(curation__article_id=article.pk)
+                    .order_by("sort_order").values_list("story_id", flat=True))
+        excluded = set(RelatedExclusion.objects.filter(curation__article_id=article.pk)
+                       .values_list("story_id", flat=True))
     ids, seen = [], {article.pk} | excluded
     for pk in [*pins, *computed]:
         if pk not in seen:
             ids.append(pk)
             seen.add(pk)
     return ids
+
+
+_COMPUTED_RELATED = Precompiled(
+    "computed_related", ArticleProfile,
+    lambda pk: ArticleProfile.objects.filter(pk=pk).values_list("related")[:1], pk=int)
+
+
+def _curated_ids(request) -> frozenset[int]:
+    """The stories whose related list an editor curated (RelatedCuration): remembered until
+    content changes, which every curation, pin and exclusion change starts."""
+    return fragments.remember(
+        request, ("curated-stories",),
+        lambda: frozenset(RelatedCuration.objects.values_list("article_id", flat=True)),
+        per_site=False)
 
 
 def related_articles(*, article, limit: int = RELATED_SIZE) -> list:
@@ -200,7 +218,7 @@ def aside_ids(*, request, article, half_life: float):
     live items, most read by window). Related ids and the picks lists are remembered between
     renders (nashra.core.fragments); most read comes from its own cache."""
     related = fragments.remember(request, ("related-ids", article.pk),
-                                 lambda: related_ids(article=article))
+                                 lambda: related_ids(article=article, request=request))
     lists = fragments.remember(
         request, ("picks-lists", "article"),
         lambda: fragments.Expiring(*_picks_lists(placement="article")))

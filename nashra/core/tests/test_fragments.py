@@ -162,6 +162,20 @@ def test_every_change_shows_on_the_next_render(client, make_article, change):
     assert (text in after) is shown
 
 
+def test_a_first_curation_shows_on_the_next_render(client, make_article):
+    story = make_article(title="خبر بلا تحرير")
+    pinned = make_article(title="خبر ثبّته المحرر")
+    with CaptureQueriesContext(connection) as ctx:
+        before = _page(client, story.url)
+    # Few stories are curated: the others' first render does not ask for pins or exclusions.
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "discovery_relatedpin" not in tables and "discovery_relatedexclusion" not in tables
+    assert "خبر ثبّته المحرر" not in _aside(_page(client, story.url))
+    RelatedPin.objects.create(curation=RelatedCuration.objects.create(article=story), story=pinned)
+    assert "خبر ثبّته المحرر" not in _aside(before)
+    assert "خبر ثبّته المحرر" in _aside(_page(client, story.url))
+
+
 def test_a_view_restriction_applies_at_once(client, make_article):
     story = make_article()
     _page(client, story.url)

@@ -55,3 +55,18 @@ def test_a_value_that_is_not_a_parameter_is_refused(make_article):
                          lambda pk: Page.objects.filter(pk=pk).select_related("owner"), pk=int)
     with pytest.raises(ValueError, match="joined columns"):
         joined.fetch(pk=1)
+
+
+def test_values_list_queries_give_the_same_tuples(make_article):
+    from nashra.news.models import ArticlePageAuthor
+
+    story = make_article(authors=["سلمى حداد", "عمر الخطيب"])
+
+    def byline(page_id):
+        return (ArticlePageAuthor.objects.filter(page_id=page_id).order_by("sort_order")
+                .values_list("author_id", "author__name", "author__slug"))
+
+    precompiled = Precompiled("test_byline", ArticlePageAuthor, byline, page_id=int)
+    found = precompiled.fetch(page_id=story.pk)
+    assert found == list(byline(story.pk))
+    assert [name for _, name, _ in found] == ["سلمى حداد", "عمر الخطيب"]
