@@ -358,11 +358,18 @@ def _targets(cases, out: Path) -> str:
         ok = b64 >= 0.8 * a64 and b64_p99 < 50
         lines.append(f"  (b) >= 80% of (a), p99 < 50 ms at 64: {b64 / a64:.0%}, p99 "
                      f"{b64_p99:.1f} ms -> {'met' if ok else 'NOT met'}")
-    for label, target in (("c", 2500), ("d", 250), ("d-many", 250)):
+    for label, target in (("c", 2500), ("d", 250)):
         best = max((r for r in (rate(label, 16)[0], rate(label, 64)[0]) if r), default=None)
         if best:
             lines.append(f"  ({label}) >= {target:,} req/s: best {best:,.0f} -> "
                          f"{'met' if best >= target else 'NOT met'}")
+    # Ours, not the issue's: (d)'s rate over stories rendered for the first time. Only the
+    # 16-connection run counts: the 64 one walks the same stories again, whose own kept
+    # copies (article, head, thread) the first run made.
+    first, _ = rate("d-many", 16)
+    if first:
+        lines.append(f"  (d-many, ours) >= 250 req/s over first renders (16 conns): {first:,.0f}"
+                     f" -> {'met' if first >= 250 else 'NOT met'}")
     render = out / "render.json"
     if render.exists():
         median = json.loads(render.read_text())["median_ms"]
