@@ -53,6 +53,10 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=100)
     parser.add_argument("--profile", choices=["story", "home", "section"])
     parser.add_argument("--sql", choices=["story", "home", "section"])
+    parser.add_argument("--first-renders", type=int, default=0, metavar="M",
+                        help="also render M stories once each (the 100th newest on), the "
+                        "first render of each in this process; empty the cache first so no "
+                        "story's kept copy exists")
     parser.add_argument("--story", default="", help="this story's path (percent-encoded or "
                         "not) instead of the newest story's")
     args = parser.parse_args()
@@ -110,6 +114,8 @@ def main() -> None:
             for i in range(count):
                 ms = statistics.median(t for t, _ in statements[i::count])
                 print(f"   {ms:7.2f}  {statements[i][1][:150]}")
+    if args.first_renders:
+        _first_renders(application, environ_for, args.first_renders)
     print(f"{os.getloadavg()[0]:.2f} load average at end")
     if args.profile:
         path = pages[args.profile]
@@ -121,6 +127,29 @@ def main() -> None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_TOP", "45")))
         print(out.getvalue())
+
+
+def _first_renders(application, environ_for, count: int) -> None:
+    """Stories rendered once each, none of them before in this process: the long tail."""
+    from django.db import connection
+
+    from nashra.news.models import ArticlePage
+
+    stories = ArticlePage.objects.live().order_by("-first_published_at")[100:100 + count]
+    paths = [unquote(story.url) for story in stories]
+    times, queries = [], []
+    for path in paths:
+        statements = []
+        with connection.execute_wrapper(
+                lambda execute, *a, statements=statements: statements.append(1) or execute(*a)):
+            start = time.perf_counter()
+            _call(application, environ_for, path)
+            times.append((time.perf_counter() - start) * 1000)
+        queries.append(len(statements))
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    print(f"{'first':8} {statistics.median(times):10.2f} {p95:8.2f} "
+          f"{statistics.median(queries):8.0f} {'':>6}  {len(paths)} stories, once each")
 
 
 if __name__ == "__main__":
