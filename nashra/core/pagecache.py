@@ -149,7 +149,7 @@ def _not_modified(entry, if_none_match: str, if_modified_since: str) -> bool:
 def _hit_headers(entry, now: float) -> list[tuple[str, str]]:
     """The stored headers, with s-maxage cut to what is left of the entry's life: a front
     cache that ignores Age (nginx) must not keep the copy longer than we would."""
-    left = max(0, int(entry[6] - now))
+    left = min(max(0, int(entry[6] - now)), settings.NASHRA_FRONT_CACHE_SECONDS)
     headers = [(name, _SMAXAGE.sub(f"s-maxage={left}", value)
                 if name == "Cache-Control" else value) for name, value in entry[4]]
     return [*headers, ("Age", str(max(0, int(now - entry[1])))), ("X-Page-Cache", "HIT")]
@@ -255,8 +255,8 @@ def _lifetime(request, now: float) -> int:
 
 
 def _public(response, *, seconds: int, etag: str, modified: float) -> None:
-    response.headers["Cache-Control"] = (
-        f"public, max-age=0, must-revalidate, s-maxage={seconds}")
+    front = min(seconds, settings.NASHRA_FRONT_CACHE_SECONDS)
+    response.headers["Cache-Control"] = f"public, max-age=0, must-revalidate, s-maxage={front}"
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(modified)
     _shared_vary(response)

@@ -69,6 +69,10 @@ TRUSTED_PROXIES = _env_list("NASHRA_TRUSTED_PROXIES", "127.0.0.1,::1")
 PAGE_CACHE_ON = os.environ.get("NASHRA_PAGE_CACHE", "on").strip().lower() not in {
     "0", "off", "false", "no"}
 PAGE_CACHE_SECONDS = int(os.environ.get("NASHRA_PAGE_CACHE_SECONDS", "600"))
+# Front caches (nginx, a CDN) are told to keep a page at most this long (s-maxage). Stories
+# are purged there exactly; this bounds what a purge does not reach there — a change every
+# page shows (site settings, the section tree), which nashra's own cache drops at once.
+FRONT_CACHE_SECONDS = int(os.environ.get("NASHRA_FRONT_CACHE_SECONDS", "60"))
 # What many pages share (settings, breaking bar, most read, picks, related cards) is kept in
 # each process at most this many seconds between renders (nashra.core.fragments); 0: never.
 FRAGMENT_SECONDS = int(os.environ.get("NASHRA_FRAGMENT_SECONDS", "300"))
@@ -372,6 +376,7 @@ NASHRA_SCHEDULER_JOBS = [
 NASHRA_TRUSTED_PROXIES = TRUSTED_PROXIES
 NASHRA_PAGE_CACHE = PAGE_CACHE_ON
 NASHRA_PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+NASHRA_FRONT_CACHE_SECONDS = FRONT_CACHE_SECONDS
 # Listing pages (sections, tags, authors) are cached and purged up to this page number.
 NASHRA_PAGE_CACHE_LISTING_PAGES = 5
 # A request carrying one of these cookies is a logged-in editor's or has a message waiting:

@@ -275,6 +275,27 @@ def test_published_edit_shows_on_cached_story_home_and_feed_within_a_second(
     assert _cache_status(nginx.get(story.url)[1]) == "HIT"
 
 
+def test_a_site_wide_change_reaches_nginx_within_the_front_cache_cap(nginx, story, settings):
+    """A change every page shows is not purged page by page: nashra drops its own copies at
+    once and tells nginx to keep a page NASHRA_FRONT_CACHE_SECONDS at most (2 s here)."""
+    from wagtail.models import Site
+
+    from nashra.core.models import SiteSettings
+
+    settings.NASHRA_FRONT_CACHE_SECONDS = 3
+    nginx.get(story.url)
+    assert _cache_status(nginx.get(story.url)[1]) == "HIT"
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.site_name = "نشرة الظهيرة"
+    site_settings.save()
+    changed = time.monotonic()
+    _, headers, body = nginx.get(story.url)  # not purged: nginx still has its copy
+    assert _cache_status(headers) == "HIT" and "نشرة الظهيرة".encode() not in body
+    while "نشرة الظهيرة".encode() not in nginx.get(story.url)[2]:
+        assert time.monotonic() - changed < 6, "the new site name did not reach nginx in 6 s"
+        time.sleep(0.2)
+
+
 def test_listing_page_numbers_are_cached_and_tracking_parameters_are_not(nginx, story,
                                                                           make_article,
                                                                           monkeypatch):
