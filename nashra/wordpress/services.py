@@ -492,7 +492,10 @@ class _Importer:
             hero_id=hero, old_paths=self.old_paths(item) if kind == "publish" else [],
             comments=self.comment_plans(item, published),
         )
-        plan.digest = _digest([kind, title, slug, section.pk, standfirst, body.blocks,
+        # "pending" counts apart from a draft (it waits in the workflow); other digests are
+        # as before, so a repeated import leaves the posts it wrote alone.
+        plan.digest = _digest([kind if item.status != "pending" else "pending", title, slug,
+                               section.pk, standfirst, body.blocks,
                                published, modified, authors, tags, hero])
         return plan
 
@@ -694,6 +697,8 @@ class _Importer:
         revision = page.save_revision(clean=True)
         if plan.kind in ("publish", "future"):
             revision.publish(skip_permission_checks=True)
+        elif plan.wp_status == "pending":
+            _submit_for_review(page)
         if plan.kind == "publish":
             # Publishing stamps "now"; the story keeps WordPress's dates.
             ArticlePage.objects.filter(pk=page.pk).update(
@@ -853,3 +858,12 @@ def _valid_email(value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def _submit_for_review(page: ArticlePage) -> None:
+    """WordPress's "pending review" is nashra's editorial workflow (news.services): the story
+    waits in the editors' "awaiting my review" list, as if its reporter had submitted it. No
+    workflow on its section (or one in progress already): it stays a draft."""
+    workflow = page.get_workflow()
+    if workflow is not None and workflow.active and not page.workflow_in_progress:
+        workflow.start(page, None)  # requested by no one: the import, not a user
