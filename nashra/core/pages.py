@@ -20,14 +20,25 @@ SELECT id FROM chain WHERE alias_of_id IS NULL
 """
 
 
+def any_view_restriction() -> bool:
+    """Whether any page has a view restriction: remembered until one is saved or deleted."""
+    return fragments.remember(None, ("any-view-restriction",),
+                              PageViewRestriction.objects.exists, per_site=False)
+
+
+def public(queryset):
+    """`queryset.public()` (Wagtail's: pages no view restriction hides), without reading the
+    restrictions — a query of its own on every call — while no page has any."""
+    return queryset.public() if any_view_restriction() else queryset
+
+
 class ViewRestrictionsMixin:
     """Wagtail checks a page's view restrictions before serving it, in two queries (the
     ancestors, then their restrictions); this asks once, with the same answer."""
 
     def get_view_restrictions(self):
         # Most sites restrict nothing: then no query at all, until a restriction is saved.
-        if not fragments.remember(None, ("any-view-restriction",),
-                                  PageViewRestriction.objects.exists, per_site=False):
+        if not any_view_restriction():
             return _no_restrictions()
         # The page itself is read from the table, like its ancestors (Wagtail takes it from
         # the instance: the same on every request, where it was just read).

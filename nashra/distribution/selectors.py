@@ -10,6 +10,7 @@ from taggit.models import Tag
 from wagtail.models import Page, PageViewRestriction
 
 from nashra.core.models import NashraImage
+from nashra.core.pages import public
 from nashra.news import selectors as news_selectors
 from nashra.news.models import ArticlePage, ArticlePageAuthor, ArticleTag, Author
 
@@ -96,7 +97,7 @@ class Bucket:
 
 
 def _live_articles():
-    return ArticlePage.objects.live().public()
+    return public(ArticlePage.objects.live())
 
 
 def article_buckets() -> list[Bucket]:

@@ -25,7 +25,7 @@ from nashra.arabic.normalize import clean_for_slug
 from nashra.core import fragments
 from nashra.core.blocks import ArticleBodyBlock
 from nashra.core.pagecache import CachedPageMixin
-from nashra.core.pages import ViewRestrictionsMixin
+from nashra.core.pages import ViewRestrictionsMixin, public
 from nashra.core.search import AnalysedSearchField
 
 UPDATE_GRACE_SECONDS = 5 * 60
@@ -36,8 +36,15 @@ def arabic_slugify(text: str) -> str:
     return slugify(clean_for_slug(text), allow_unicode=True)[:255]
 
 
-def _paginate(request, items, per_page):
+def _paginate(request, items, per_page, *, count_name: str = ""):
+    """One page of a listing. `count_name` names the listing for its kept count: counting a
+    section's 100,000 stories is most of its render on PostgreSQL (news.selectors)."""
     paginator = Paginator(items, per_page)
+    if count_name:
+        from . import selectors
+
+        paginator.count = selectors.listing_count(request=request, name=count_name,
+                                                  queryset=items)
     try:
         return paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -141,7 +148,8 @@ class HomePage(ViewRestrictionsMixin, CachedPageMixin, RoutablePageMixin, Page):
         from . import selectors
 
         tag = get_object_or_404(ArticleTag.tag_model(), slug=slug)
-        page = _paginate(request, selectors.articles_with_tag(tag=tag), selectors.PAGE_SIZE)
+        page = _paginate(request, selectors.articles_with_tag(tag=tag), selectors.PAGE_SIZE,
+                         count_name=f"tag:{tag.pk}")
         return self.render(
             request,
             context_overrides={"tag": tag, "articles": page, "title": f"وسم: {tag.name}"},
@@ -154,7 +162,7 @@ class HomePage(ViewRestrictionsMixin, CachedPageMixin, RoutablePageMixin, Page):
 
         author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
         page = _paginate(request, selectors.articles_by_author(author=author),
-                         selectors.PAGE_SIZE)
+                         selectors.PAGE_SIZE, count_name=f"author:{author.pk}")
         return self.render(
             request,
             context_overrides={"author": author, "articles": page, "title": author.name},
@@ -180,9 +188,10 @@ class SectionPage(ViewRestrictionsMixin, CachedPageMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["subsections"] = self.get_children().live().public().type(SectionPage)
+        context["subsections"] = public(self.get_children().live().type(SectionPage))
         context["articles"] = _paginate(
-            request, selectors.articles_in_section(section=self), selectors.PAGE_SIZE
+            request, selectors.articles_in_section(section=self), selectors.PAGE_SIZE,
+            count_name=f"section:{self.pk}",
         )
         return context
 

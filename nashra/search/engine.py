@@ -31,6 +31,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
+from nashra.core.pages import public
 from nashra.news.models import ArticlePage
 
 # A word of the headline counts this many times a word of the text.
@@ -301,7 +302,7 @@ class _Postgres(_Dialect):
 # --- other backends (Elasticsearch, OpenSearch) -------------------------------------------
 
 def _ranked_by_backend(terms: list[str], *, filters: Filters, limit: int) -> Ranked:
-    base = ArticlePage.objects.live().public()
+    base = public(ArticlePage.objects.live())
     if filters.section_path:
         base = base.filter(path__startswith=filters.section_path)
     if filters.published_from:

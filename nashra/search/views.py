@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from nashra.core.pages import public
 from nashra.news.models import SectionPage
 
 from .selectors import SearchQueryError, articles_search
@@ -42,7 +43,7 @@ def _sections(request):
     site = Site.find_for_request(request)
     if site is None:
         return SectionPage.objects.none()
-    return SectionPage.objects.live().public().descendant_of(site.root_page).order_by("path")
+    return public(SectionPage.objects.live()).descendant_of(site.root_page).order_by("path")
 
 
 def _filters(request):

@@ -108,6 +108,50 @@ def test_section_page_lists_subsection_stories_and_paginates(client, make_articl
     assert client.get(section.url + "?page=abc").status_code == 404
 
 
+def test_a_listing_counts_its_stories_once_per_change(client, make_article, settings,
+                                                      monkeypatch):
+    from nashra.news import selectors
+
+    settings.NASHRA_PAGE_CACHE = False
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    for i in range(2):
+        make_article(title=f"قصة القسم {i}", section="رياضة", tags=["كرة القدم"])
+    section = SectionPage.objects.get(title="رياضة")
+
+    def counts(url):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return sum('"__count"' in q["sql"] for q in ctx.captured_queries)
+
+    assert counts(section.url) == 1
+    assert counts(section.url) == 0  # kept: no COUNT over the archive on every render
+    assert client.get(section.url + "?page=3").status_code == 404
+    make_article(title="قصة القسم الثالثة", section="رياضة", tags=["كرة القدم"])
+    # A new story starts a new count at once: its page exists on the next render.
+    assert "قصة القسم 0" in client.get(section.url + "?page=3").content.decode()
+    from taggit.models import Tag
+
+    tag = Tag.objects.get(name="كرة القدم")
+    tag_url = section.get_parent().url + section.get_parent().specific.reverse_subpage(
+        "tag", kwargs={"slug": tag.slug})
+    assert counts(tag_url + "?page=3") == 1 and counts(tag_url + "?page=3") == 0
+
+
+def test_a_restricted_section_leaves_the_listings_at_once(client, make_article, settings):
+    from wagtail.models import PageViewRestriction
+
+    settings.NASHRA_PAGE_CACHE = False
+    make_article(title="خبر للمشتركين فقط", section="خاص")
+    make_article(title="خبر للجميع", section="رياضة")
+    for _ in range(2):  # what pages share is remembered: no restriction anywhere yet
+        assert "خبر للمشتركين فقط" in client.get("/").content.decode()
+    PageViewRestriction.objects.create(page=SectionPage.objects.get(title="خاص"),
+                                       restriction_type=PageViewRestriction.LOGIN)
+    home = client.get("/").content.decode()
+    assert "خبر للمشتركين فقط" not in home and "خبر للجميع" in home
+
+
 def test_tag_and_author_pages(client, make_article):
     article = make_article(title="خبر موسوم", tags=["غزة"], authors=["سلمى حداد"])
     author = Author.objects.get(name="سلمى حداد")
