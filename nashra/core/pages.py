@@ -56,6 +56,7 @@ def _no_restrictions():
     none._result_cache, none._prefetch_done = [], True
     return none
 
+
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def _restrictions_changed(sender, **kwargs):

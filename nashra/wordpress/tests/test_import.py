@@ -165,22 +165,6 @@ class TestImport:
         assert _article(105).workflow_in_progress
         assert not _article(104).workflow_in_progress
 
-
-@pytest.mark.django_db
-def test_pending_posts_wait_in_the_newsroom_workflow(home, media_dir):
-    from nashra.news.services import WORKFLOW_NAME, newsroom_roles_ensure
-
-    newsroom_roles_ensure(home=home)
-    _import(media_dir=media_dir)
-    pending = _article(105)
-    state = pending.current_workflow_state
-    assert state.workflow.name == WORKFLOW_NAME and state.requested_by is None
-    assert state.current_task_state.revision_id == pending.latest_revision_id
-    assert not pending.live
-    # Imported again, unchanged: still one review waiting, not a second.
-    _import(media_dir=media_dir)
-    assert type(pending).objects.get(pk=pending.pk).workflow_states.count() == 1
-
     def test_skipped_and_reported(self):
         report = self.report
         assert not ImportedPost.objects.filter(wp_id__in=[106, 107, 110]).exists()
@@ -430,3 +414,19 @@ def test_an_import_renews_the_cached_pages(client, home):
     wp.wordpress_import(path=EXPORT)
     fresh = client.get("/")
     assert fresh.get("X-Page-Cache") != "HIT"
+
+
+@pytest.mark.django_db
+def test_pending_posts_wait_in_the_newsroom_workflow(home, media_dir):
+    from nashra.news.services import WORKFLOW_NAME, newsroom_roles_ensure
+
+    newsroom_roles_ensure(home=home)
+    _import(media_dir=media_dir)
+    pending = _article(105)
+    state = pending.current_workflow_state
+    assert state.workflow.name == WORKFLOW_NAME and state.requested_by is None
+    assert state.current_task_state.revision_id == pending.latest_revision_id
+    assert not pending.live
+    # Imported again, unchanged: still one review waiting, not a second.
+    _import(media_dir=media_dir)
+    assert type(pending).objects.get(pk=pending.pk).workflow_states.count() == 1
