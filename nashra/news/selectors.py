@@ -48,10 +48,10 @@ def _sections() -> dict[str, SectionRef]:
 def _sections_current() -> dict[str, SectionRef]:
     # The tree's version comes with the request's one read of the shared store (fragments).
     version = fragments.version("sections")
-    if _memo.get("version") == version:
+    if version is not None and _memo.get("version") == version:
         return _memo["refs"]
-    key = f"{SECTIONS_CACHE_KEY}:{version[1]}"
-    refs = cache.get(key)
+    key = f"{SECTIONS_CACHE_KEY}:{version[1]}" if version is not None else None
+    refs = cache.get(key) if key else None
     if refs is None:
         refs = {
             s.path: SectionRef(id=s.id, title=s.title, url=s.get_url() or "", path=s.path,
@@ -60,8 +60,8 @@ def _sections_current() -> dict[str, SectionRef]:
                 "id", "title", "path", "url_path", "depth", "show_in_menus"
             )
         }
-        if fragments.young(version):
-            return refs  # a replica may not have the change yet: not kept
+        if key is None or fragments.young(version):
+            return refs  # a replica may not have the change yet (or no version): not kept
         cache.set(key, refs, 60 * 60)
     _memo.update(version=version, refs=refs)
     return refs
