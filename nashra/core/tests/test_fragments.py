@@ -97,10 +97,16 @@ def _comments_off(ctx):
     return 'name="author_name"', False
 
 
-def _comment_on_related(ctx):
-    comment = Comment.objects.create(page=ctx["related"], author_name="قارئ", body="تعليق",
-                                     author_email="a@example.com", status=Comment.Status.PENDING)
+def _approve_comment(page, *, author_name: str, body: str) -> None:
+    """A reader's comment, held, then approved by a moderator."""
+    comment = Comment.objects.create(page=page, author_name=author_name, body=body,
+                                     author_email="reader@example.com",
+                                     status=Comment.Status.PENDING)
     comment_moderate(comment=comment, action="approve")
+
+
+def _comment_on_related(ctx):
+    _approve_comment(ctx["related"], author_name="قارئ", body="تعليق")
     return "تعليق واحد", True
 
 
@@ -137,9 +143,7 @@ def _story_comments_closed(ctx):
 
 
 def _comment_approved(ctx):
-    comment = Comment.objects.create(page=ctx["story"], author_name="قارئة", body="رأي القارئة",
-                                     author_email="b@example.com", status=Comment.Status.PENDING)
-    comment_moderate(comment=comment, action="approve")
+    _approve_comment(ctx["story"], author_name="قارئة", body="رأي القارئة")
     return "رأي القارئة", True
 
 
