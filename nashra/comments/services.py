@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from nashra.core import changes
+
 from . import keys, selectors
 from .models import Comment, CommentSettings, TrainingExample
 from .moderation import CheapChecks, get_moderator
@@ -125,7 +127,7 @@ def comment_create(
         comment.reasons = ["تعذر الفحص الآلي"]
     comment.save(update_fields=["status", "spam_score", "reasons"])
     if comment.status == Comment.Status.APPROVED:
-        _changed([comment.page_id])
+        _changed([comment.page_id], reason="approve")
     return comment
 
 
@@ -178,7 +180,7 @@ def comment_moderate(*, comment: Comment, action: str, user=None) -> Comment:
         comment.taught_label = label
     comment.save(update_fields=["status", "status_before_trash", "decided_at", "decided_by",
                                 "taught_label"])
-    _changed([comment.page_id])
+    _changed([comment.page_id], reason=action)
     if teach:
         comment_filter_teach(comment=comment, label=label)
     return comment
@@ -217,7 +219,7 @@ def comments_erase_author(*, email: str) -> int:
         TrainingExample.objects.filter(comment__email_key=key).delete()
         page_ids = set(Comment.objects.filter(email_key=key).values_list("page_id", flat=True))
         count, _ = Comment.objects.filter(email_key=key).delete()
-    _changed(page_ids)
+    _changed(page_ids, reason="erase")
     return count
 
 
@@ -235,16 +237,14 @@ def comments_purge(*, now: dt.datetime | None = None) -> int:
     page_ids = set(stale.values_list("page_id", flat=True))
     total, _ = stale.delete()
     if total:
-        _changed(page_ids)  # approved replies go with a purged parent
+        _changed(page_ids, reason="retention")  # approved replies go with a purged parent
     return total
 
 
-def _changed(page_ids) -> None:
-    """What readers see under these pages may have changed: counts, caches, listeners."""
+def _changed(page_ids, *, reason: str) -> None:
+    """What readers see under these pages may have changed: counts, and each thread."""
     from wagtail.models import Page
-
-    from .signals import comments_changed
 
     selectors.comment_counts_changed()
     for page in Page.objects.filter(pk__in=list(page_ids)):
-        comments_changed.send(sender=Comment, page=page)
+        changes.thread_changed(story=page, reason=reason)

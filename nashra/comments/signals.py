@@ -1,15 +1,18 @@
-"""Signals other apps may listen to (e.g. a full-page cache purging a story's URL)."""
+"""The admin's hook for a story's comment switch, and the thread's subscriber.
+
+A comment published, unpublished, spammed, trashed, restored or erased (services) or the
+switch closed or reopened here is announced as `thread_changed` (nashra.core.changes); the
+story's own page is purged by the news subscribers, and its rendered thread, kept under a
+version of its own (nashra.core.fragments), is renewed here.
+"""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 
-from nashra.core import fragments
+from nashra.core import changes, fragments
+from nashra.core.changes import THREAD_CHANGED
 
 from .models import ArticleComments
-
-# Sent with `page` (a wagtailcore Page) whenever what readers see under it may have changed:
-# a comment published, unpublished, spammed, trashed, restored or erased.
-comments_changed = Signal()
 
 
 def thread_version_name(page_id: int) -> str:
@@ -17,19 +20,13 @@ def thread_version_name(page_id: int) -> str:
     return f"comments:{page_id}"
 
 
-def _purge_story_page(sender, page, **kwargs):
-    """A story's thread changed: its own page is purged, and nothing else."""
-    from nashra.news.services import page_purge
-
-    fragments.version_changed(thread_version_name(page.pk))
-    page_purge(page=page)
-
-
-comments_changed.connect(_purge_story_page, dispatch_uid="nashra.comments.purge_story_page")
+@changes.subscribe(THREAD_CHANGED)
+def rendered_thread(change):
+    fragments.version_changed(thread_version_name(change.page_id))
 
 
 @receiver(post_save, sender=ArticleComments)
 @receiver(post_delete, sender=ArticleComments)
 def _switch_changed(sender, instance, **kwargs):
     """An editor closed or reopened one story's comments: its page shows it at once."""
-    comments_changed.send(sender=ArticleComments, page=instance.page)
+    changes.thread_changed(story=instance.page, reason="switch")

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import sites  # noqa: F401  (connects its signal receivers)
+        from . import events, sites, subscribers  # noqa: F401  (receivers; change subscribers)

@@ -2,8 +2,6 @@ import copy
 import zoneinfo
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
@@ -63,17 +61,6 @@ class SharedSiteSetting(BaseSiteSetting):
         instance._request = request
         setattr(request, attr, instance)
         return instance
-
-
-@receiver(post_save)
-@receiver(post_delete)
-def _shown_everywhere_changed(sender, created=False, **kwargs):
-    """Settings, and images (a kept story or card shows its pictures), change what
-    nashra.core.fragments keeps. A settings row made by the first read holds the defaults
-    the pages already showed; a new image is on no page yet."""
-    if not created and isinstance(sender, type) and issubclass(
-            sender, (SharedSiteSetting, AbstractImage)):
-        fragments.content_changed()
 
 
 @register_setting(icon="site")

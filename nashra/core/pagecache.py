@@ -30,7 +30,9 @@ import re
 import secrets
 import time
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, unquote
+from urllib.error import HTTPError, URLError
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.request import Request, urlopen
 
 from django.conf import settings
 from django.core.cache import caches
@@ -40,6 +42,7 @@ from django.utils.cache import cc_delim_re
 from django.utils.encoding import iri_to_uri
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+from wagtail.contrib.frontend_cache.backends.http import HTTPBackend
 
 logger = logging.getLogger("nashra.pagecache")
 
@@ -321,12 +324,15 @@ def _split(url_path: str) -> tuple[str, str]:
     return unquote(path), query
 
 
-def urls_purge(paths: Iterable[str], *, root_url: str) -> list[str]:
+def urls_purge(paths: Iterable[str], *, root_url: str, drop: bool = True) -> list[str]:
     """Drop these site paths (as page.url gives them) here and in every front cache.
 
     Our own entries go at once and again when the transaction commits (a render racing the
-    commit cannot keep old content); the front caches are told after the commit. Returns the
-    full URLs sent to the front caches.
+    commit cannot keep old content); the front caches are told by a task after the commit
+    (nashra.core.tasks.front_purge: a front cache that hangs never holds up the editor).
+    `drop=False` (a page that changed but may still be shown): front caches that can refresh
+    in the background keep serving the old copy until the new one is stored. Returns the full
+    URLs sent to the front caches.
     """
     paths = sorted({p for p in paths if p})
     if not paths:
@@ -336,21 +342,60 @@ def urls_purge(paths: Iterable[str], *, root_url: str) -> list[str]:
 
     def after_commit():
         _own_purge(paths)
-        _front_purge(urls)
+        _front_tell(urls, drop=drop)
 
     transaction.on_commit(after_commit)
     return urls
 
 
-def _front_purge(urls: list[str]) -> None:
+def _front_tell(urls: list[str], *, drop: bool) -> None:
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    from . import tasks
 
-    try:
-        purge_urls_from_cache(urls)
-    except Exception:  # a front cache being down must never stop a story going out
-        logger.exception("front cache purge failed for %d URLs", len(urls))
+    refresh = getattr(tasks, "front_refresh", None)
+    task_obj = tasks.front_purge if drop or refresh is None else refresh
+    tasks.enqueue(task_obj, (urls,), {})
+
+
+class FrontCacheError(Exception):
+    """A front cache did not take a purge (refused it, or did not answer in time)."""
+
+
+def front_purge_now(urls: list[str], *, backends: list[str] | None = None) -> list[str]:
+    """Purge `urls` from the front caches now (a task calls this); the names of the caches
+    that failed."""
+    from wagtail.contrib.frontend_cache.utils import get_backends
+
+    failed = []
+    for name, backend in get_backends(backends=backends).items():
+        try:
+            backend.purge_batch(urls)
+        except Exception:
+            logger.exception("front cache %s: purge of %d URLs failed", name, len(urls))
+            failed.append(name)
+    return failed
+
+
+class HTTPPurgeBackend(HTTPBackend):
+    """Wagtail's PURGE-over-HTTP backend (nginx's cache-purge module, Varnish) with a time-out
+    and failures raised, so the purge task can retry: Wagtail's waits forever on a front cache
+    that accepts the connection and never answers, and only logs a refusal."""
+
+    def purge(self, url) -> None:
+        parts = urlsplit(url)
+        host = parts.hostname + (f":{parts.port}" if parts.port else "")
+        request = Request(
+            urlunsplit([self.cache_scheme, self.cache_netloc, parts.path, parts.query, ""]),
+            headers={"Host": host, "User-Agent": "nashra-purge"}, method="PURGE")
+        try:
+            with urlopen(request, timeout=settings.NASHRA_FRONT_CACHE_TIMEOUT):  # noqa: S310
+                pass  # the configured LOCATION's scheme, never a reader's
+        except HTTPError as error:
+            if error.code != 404:  # nothing cached under that URL: nothing to purge
+                raise FrontCacheError(f"{url}: HTTP {error.code}") from error
+        except (URLError, OSError) as error:
+            raise FrontCacheError(f"{url}: {error}") from error
 
 
 def new_generation() -> int:

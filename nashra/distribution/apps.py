@@ -8,4 +8,4 @@ class DistributionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import subscribers  # noqa: F401  (change subscribers)

@@ -1,4 +1,4 @@
-"""The feeds and sitemaps a story is listed in (a purge provider: settings.NASHRA_PURGE_PROVIDERS)."""
+"""The feeds and sitemaps a story is listed in (a page finder: nashra.core.changes.pages_showing)."""
 
 from django.urls import reverse
 
@@ -13,18 +13,18 @@ def _feeds(name: str, *args) -> list[str]:
             reverse(f"distribution:{name}_atom", args=args)]
 
 
-def story_paths(*, article: ArticlePage) -> list[str]:
+def story_paths(*, story: ArticlePage) -> list[str]:
     paths = _feeds("feed_site")
-    for section_id in SectionPage.objects.ancestor_of(article).values_list("pk", flat=True):
+    for section_id in SectionPage.objects.ancestor_of(story).values_list("pk", flat=True):
         paths += _feeds("feed_section", section_id)
-    for tag in article.tags.all():
+    for tag in story.tags.all():
         paths += _feeds("feed_tag", tag.slug)
-    for slug in ArticlePageAuthor.objects.filter(page_id=article.pk).values_list(
+    for slug in ArticlePageAuthor.objects.filter(page_id=story.pk).values_list(
             "author__slug", flat=True):
         paths += _feeds("feed_author", slug)
     paths += [reverse("distribution:sitemap_index")]
     paths += [reverse("distribution:sitemap", args=[name]) for name in
-              ("news", "pages", f"{ARTICLES_PREFIX}{bucket_of(article.pk)}")]
+              ("news", "pages", f"{ARTICLES_PREFIX}{bucket_of(story.pk)}")]
     return paths
 
 

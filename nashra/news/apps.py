@@ -8,4 +8,4 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import events, subscribers  # noqa: F401  (admin hooks; cache subscribers)

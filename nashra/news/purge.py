@@ -1,12 +1,12 @@
 """Which pages show a story: the invalidation map of the full-page and front caches.
 
-`story_paths(article=…)` lists the reader pages a story appears on as it stands now: its own
+`story_paths(story=…)` lists the reader pages a story appears on as it stands now: its own
 page, every section above it and the home page, its tags' and authors' pages (listing pages
 with their first `NASHRA_PAGE_CACHE_LISTING_PAGES` page numbers). `story_purge` (in
 services) purges these together with what the story appeared on when it was last purged,
 kept in `StoryFootprint`, so a tag taken off, an author replaced or a move to another section
 purges the old pages too. Other apps add their own pages (feeds, sitemaps) through
-settings.NASHRA_PURGE_PROVIDERS.
+nashra.core.changes.pages_showing (news/subscribers.py registers this one).
 """
 
 from django.conf import settings
@@ -47,13 +47,13 @@ def route_paths(home_path: str, route: str, slugs) -> list[str]:
     return paths
 
 
-def story_paths(*, article: ArticlePage) -> list[str]:
-    own = page_path(article)
+def story_paths(*, story: ArticlePage) -> list[str]:
+    own = page_path(story)
     if own is None:
         return []
     paths = [own]
     home_path = "/"
-    for ancestor in article.get_ancestors().specific().filter(depth__gt=1):
+    for ancestor in story.get_ancestors().specific().filter(depth__gt=1):
         path = page_path(ancestor)
         if path is None:
             continue
@@ -62,8 +62,8 @@ def story_paths(*, article: ArticlePage) -> list[str]:
         elif isinstance(ancestor, HomePage):
             home_path = path
             paths.append(path)
-    paths += route_paths(home_path, "tag", [tag.slug for tag in article.tags.all()])
-    author_slugs = (ArticlePageAuthor.objects.filter(page_id=article.pk)
+    paths += route_paths(home_path, "tag", [tag.slug for tag in story.tags.all()])
+    author_slugs = (ArticlePageAuthor.objects.filter(page_id=story.pk)
                     .values_list("author__slug", flat=True))
     paths += route_paths(home_path, "author", author_slugs)
     return paths

@@ -1,7 +1,6 @@
 """Writes to news content. Every change to a section, story or author goes through here."""
 
 import datetime as dt
-import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -12,11 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from nashra.arabic.normalize import strip_invisibles
-from nashra.core import fragments, pagecache
+from nashra.core import changes, pagecache
 
 from . import purge
 from .models import (
@@ -356,25 +354,17 @@ def _wagtail_default_roles_remove() -> None:
 
 
 # --- full-page and front cache purges (nashra.core.pagecache; map in news.purge) -------------
-
-@functools.cache
-def _purge_providers():
-    return [import_string(path) for path in settings.NASHRA_PURGE_PROVIDERS]
-
+# Called by the change subscribers (news/subscribers.py), never by writers: a writer announces
+# its change (nashra.core.changes) and the subscribers decide what it touches.
 
 def story_purge(*, article: ArticlePage, gone: bool = False) -> list[str]:
     """Purge every page that shows `article` now or showed it at its last purge.
 
-    `gone`: the story was unpublished or deleted; it is forgotten after this purge. Returns
-    the URLs the front caches were asked to purge.
+    `gone`: the story was unpublished, deleted or made private: it is forgotten after this
+    purge and dropped from the front caches at once; otherwise they may refresh it in the
+    background. Returns the URLs the front caches were told about.
     """
-    paths: list[str] = []
-    for provider in _purge_providers():
-        try:
-            paths += provider(article=article)
-        except Exception:  # a deleted story's relations may be gone: the footprint covers it
-            logger.exception("purge provider %s failed for story %s", provider, article.pk)
-    fragments.content_changed()  # its card, related lists, most read and picks beside stories
+    paths = changes.story_paths(story=article)
     footprint = StoryFootprint.objects.filter(page_id=article.pk).first()
     old = footprint.paths if footprint else []
     if gone:
@@ -382,22 +372,22 @@ def story_purge(*, article: ArticlePage, gone: bool = False) -> list[str]:
     else:
         StoryFootprint.objects.update_or_create(page_id=article.pk,
                                                 defaults={"paths": sorted(set(paths))})
-    return pagecache.urls_purge([*old, *paths], root_url=purge.site_root_url(article))
+    return pagecache.urls_purge([*old, *paths], root_url=purge.site_root_url(article),
+                                drop=gone)
 
 
-def page_purge(*, page) -> list[str]:
+def page_purge(*, page, drop: bool = False) -> list[str]:
     """Purge one page's own URL: a story whose thread or related list changed, the home page
     when its picks or lead story did."""
     path = purge.page_path(page)
-    return pagecache.urls_purge([path] if path else [], root_url=purge.site_root_url(page))
+    return pagecache.urls_purge([path] if path else [], root_url=purge.site_root_url(page),
+                                drop=drop)
 
 
 def site_purge(*, page=None, paths=()) -> list[str]:
-    """Every page shows what changed (section tree, home page, site settings): a new
-    generation of our cache; the front caches get the home page, `page`'s pages and `paths`,
-    and the rest of their copies expire within NASHRA_PAGE_CACHE_SECONDS."""
-    pagecache.everything_purge()
-    fragments.content_changed()  # the same; and dated, for the replica window
+    """Every page shows what changed (section tree, home page, site settings): the front caches
+    get the home page, `page`'s pages and `paths`, and the rest of their copies expire within
+    NASHRA_FRONT_CACHE_SECONDS (our own cache has a new generation: core/subscribers.py)."""
     home = HomePage.objects.first()
     if home is None:
         return []

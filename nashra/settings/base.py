@@ -58,6 +58,13 @@ SERVE_WORKERS = int(os.environ.get("WEB_CONCURRENCY", "0"))
 SERVE_THREADS = int(os.environ.get("NASHRA_THREADS", "4"))
 SERVE_ACCESS_LOG = _env_bool("NASHRA_ACCESS_LOG", False)
 SCHEDULER_IN_SERVER = _env_bool("NASHRA_SCHEDULER", True)
+# Background work (nashra.core.tasks): "database" (django-tasks-db, the embedded default),
+# "rq" (Redis; the default when REDIS_URL is set) or "immediate" (run in the request; tests).
+# `nashra serve` and `make run` start one task worker beside the server unless
+# NASHRA_TASK_WORKER=0; start more with `nashra worker` (docs/deployment.md).
+TASKS_ENGINE = os.environ.get("NASHRA_TASKS", "").strip().lower() or (
+    "rq" if REDIS_URL else "database")
+TASK_WORKER_IN_SERVER = _env_bool("NASHRA_TASK_WORKER", True)
 # An Elasticsearch 8 cluster for search when one machine's database is not enough.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Proxies whose X-Forwarded-For is believed for the reader's address (nginx on this machine;
@@ -79,6 +86,8 @@ FRAGMENT_SECONDS = int(os.environ.get("NASHRA_FRAGMENT_SECONDS", "300"))
 # Front caches nashra purges on publish (wagtail.contrib.frontend_cache): nginx or Varnish
 # answering PURGE at these URLs, and/or Cloudflare or CloudFront (docs/deployment.md).
 PURGE_URLS = _env_list("NASHRA_PURGE_URLS")
+# Seconds a front cache may take to answer one purge before the task gives up and retries.
+FRONT_CACHE_TIMEOUT = float(os.environ.get("NASHRA_FRONT_CACHE_TIMEOUT", "5"))
 CLOUDFLARE_ZONE_ID = os.environ.get("NASHRA_CLOUDFLARE_ZONE_ID", "")
 CLOUDFLARE_API_TOKEN = os.environ.get("NASHRA_CLOUDFLARE_API_TOKEN", "")
 CLOUDFRONT_DISTRIBUTION_ID = os.environ.get("NASHRA_CLOUDFRONT_DISTRIBUTION_ID", "")
@@ -118,7 +127,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
 ]
+if TASKS_ENGINE == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 MIDDLEWARE = [
     # First: it answers cached pages and must see every header the others add.
@@ -393,14 +406,11 @@ NASHRA_FRAGMENT_SECONDS = FRAGMENT_SECONDS
 NASHRA_FRAGMENT_ENTRIES = 5000
 # ... and not kept at all for this long after a change, while a replica may lag behind it.
 NASHRA_FRAGMENT_REPLICA_WINDOW = NASHRA_PAGE_CACHE_PURGE_WINDOW
-# Called as provider(article=…) -> site paths, to list every page a story appears on.
-NASHRA_PURGE_PROVIDERS = [
-    "nashra.news.purge.story_paths",
-    "nashra.distribution.purge.story_paths",
-]
+# Front caches: purged by a task (nashra.core.tasks), each request given up after
+# NASHRA_FRONT_CACHE_TIMEOUT seconds and the purge retried with backoff.
+NASHRA_FRONT_CACHE_TIMEOUT = FRONT_CACHE_TIMEOUT
 WAGTAILFRONTENDCACHE = {
-    f"http{n}": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-                 "LOCATION": url}
+    f"http{n}": {"BACKEND": "nashra.core.pagecache.HTTPPurgeBackend", "LOCATION": url}
     for n, url in enumerate(PURGE_URLS, 1)
 }
 if CLOUDFLARE_ZONE_ID:
@@ -413,3 +423,14 @@ if CLOUDFRONT_DISTRIBUTION_ID:
         "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
         "DISTRIBUTION_ID": CLOUDFRONT_DISTRIBUTION_ID,
     }
+
+# --- background work (nashra.core.tasks; docs/deployment.md) -----------------------------
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[TASKS_ENGINE], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+# A failed task (a front cache that does not answer, say) runs again after each of these
+# delays in turn, then is given up and logged.
+NASHRA_TASK_RETRY_SECONDS = [5, 20, 60, 300, 900, 3600]

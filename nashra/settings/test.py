@@ -51,3 +51,7 @@ NASHRA_PAGE_CACHE = True
 NASHRA_FRAGMENT_REPLICA_WINDOW = 0
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Background work runs in the request, so a test sees its effect at once; the tests of the
+# queue itself (nashra/core/tests/test_tasks.py) switch to the database backend and a worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                     "QUEUES": ["default"]}}

@@ -260,13 +260,11 @@ def wordpress_import(*, path, media_dir=None, dry_run: bool = False,
 
 
 def _caches_renew() -> None:
-    """Bulk-written stories send no publish signals: every cached page, feed and sitemap is
-    renewed at once (a new generation of each cache; front caches get the home page)."""
-    from nashra.distribution import cache as distribution_cache
-    from nashra.news.services import site_purge
+    """Bulk-written stories send no publish signals: the import announces one change of the
+    tree (nashra.core.changes), which renews every cached page, feed and sitemap."""
+    from nashra.core import changes
 
-    distribution_cache.tree_changed()
-    site_purge()
+    changes.tree_changed(reason="import-wordpress")
 
 
 class _Importer:

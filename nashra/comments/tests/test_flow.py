@@ -180,21 +180,14 @@ def test_admin_search_filter_export_and_erase(admin_client, article):
     assert list(Comment.objects.values_list("pk", flat=True)) == [other.pk]
 
 
-def test_comments_changed_signal_names_the_page(article):
-    from nashra.comments.signals import comments_changed
+def test_thread_changes_are_announced_for_the_page(article):
+    from nashra.core import changes
 
-    pages = []
-
-    def listener(sender, page, **kwargs):
-        pages.append(page.pk)
-
-    comments_changed.connect(listener)
-    try:
+    with changes.recording() as seen:
         c = services.comment_create(page=article, author_name="أ", author_email="a@example.org",
                                     body="تعليق")  # held: no token, nothing readers see changed
-        assert pages == []
+        assert seen == []
         services.comment_moderate(comment=c, action="approve")
         services.comments_erase_author(email="a@example.org")
-    finally:
-        comments_changed.disconnect(listener)
-    assert pages == [article.pk, article.pk]
+    assert [(ch.event, ch.reason, ch.page_id) for ch in seen] == [
+        ("thread_changed", "approve", article.pk), ("thread_changed", "erase", article.pk)]

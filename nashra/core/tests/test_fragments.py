@@ -44,7 +44,7 @@ def _aside(html: str) -> str:
 
 # --- the story page ---------------------------------------------------------------------------
 
-def test_a_warm_story_render_reads_only_the_story(client, make_article):
+def test_a_warm_story_render_reads_only_the_story_and_its_restrictions(client, make_article):
     story = make_article(title="خبر للقياس", tags=["غزة"], authors=["سلمى حداد"])
     other = make_article(title="خبر آخر")
     RelatedPin.objects.create(curation=RelatedCuration.objects.create(article=story), story=other)
@@ -55,8 +55,9 @@ def test_a_warm_story_render_reads_only_the_story(client, make_article):
     tables = [q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in ctx.captured_queries]
     # The story's own row, by its URL path: that it is live and what state it is in. Its body,
     # byline, tags and <head> are kept by that state (page.cache_key), its comment thread by
-    # its own version; what it shares with other pages by the site's generations.
-    assert tables == ["news_articlepage"], tables
+    # its own version; what it shares with other pages by the site's generations. And its view
+    # restrictions, read on every request: a security check never rests on a remembered answer.
+    assert tables == ["news_articlepage", "wagtailcore_pageviewrestriction"], tables
 
 
 # Each case: what an editor or moderator does, and what the next render of the subject story
@@ -322,4 +323,4 @@ def test_nothing_of_a_story_is_kept_while_a_replica_may_lag(client, make_article
         _page(client, story.url)
         with CaptureQueriesContext(connection) as ctx:
             assert "تعليق جديد" in _page(client, story.url)
-        assert len(ctx.captured_queries) == 1  # kept from here on
+        assert len(ctx.captured_queries) == 2  # kept from here on: the story and its restrictions

@@ -1,0 +1,135 @@
+"""Background work on the database queue: a front cache that accepts connections and never
+answers holds up no publish, and the purge lands once it answers again."""
+
+import socket
+import threading
+from urllib.parse import quote, unquote
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from nashra.core import tasks
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                              "QUEUES": ["default"]}}
+
+
+class FrontCache:
+    """A TCP server standing in for nginx: `hang` accepts connections and never answers;
+    otherwise it answers every request 200 and records its method and path."""
+
+    def __init__(self):
+        self.hang = True
+        self.connections = 0
+        self.requests: list[tuple[str, str]] = []
+        self._held: list[socket.socket] = []
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.port = self._server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            if self.hang:
+                self._held.append(conn)
+                continue
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            method, path = data.split(b" ")[:2]
+            self.requests.append((method.decode(), unquote(path.decode())))
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            conn.close()
+
+    def close(self):
+        self._server.close()
+        for conn in self._held:
+            conn.close()
+
+
+@pytest.fixture
+def front_cache():
+    server = FrontCache()
+    yield server
+    server.close()
+
+
+def _run_worker(**options):
+    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0,
+                 **options)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_hanging_front_cache_never_holds_up_a_publish(front_cache, make_article):
+    with override_settings(
+        TASKS=DATABASE_QUEUE,
+        WAGTAILFRONTENDCACHE={"nginx": {"BACKEND": "nashra.core.pagecache.HTTPPurgeBackend",
+                                        "LOCATION": f"http://127.0.0.1:{front_cache.port}"}},
+        NASHRA_FRONT_CACHE_TIMEOUT=0.5,
+        NASHRA_TASK_RETRY_SECONDS=[0, 0],
+    ):
+        make_article(title="خبر سابق")  # the site and its sections, published
+        front_cache.hang = False
+        _run_worker()
+        front_cache.hang, front_cache.requests = True, []
+        DBTaskResult.objects.all().delete()
+        before = front_cache.connections
+
+        story = make_article(title="خبر عاجل")
+        # The editor's publish has answered without a single connection to the front cache:
+        # the purge waits in the queue.
+        assert front_cache.connections == before
+        queued = DBTaskResult.objects.filter(task_path="nashra.core.tasks.front_purge")
+        assert queued.count() == 1
+
+        DBTaskResult.objects.exclude(pk__in=queued).delete()  # Wagtail's own index updates
+        _run_worker(max_tasks=1)  # the worker's first try: the cache takes it and never answers
+        assert front_cache.connections == before + 1 and front_cache.requests == []
+        assert queued.filter(status="FAILED").count() == 1  # this attempt; another is queued
+        assert queued.filter(status="READY").count() == 1
+
+        front_cache.hang = False  # it answers again
+        _run_worker()
+        purged = {path for method, path in front_cache.requests if method == "PURGE"}
+        assert unquote(story.url) in purged and "/" in purged
+        assert queued.filter(status="SUCCESSFUL").count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_purge_is_given_up_after_its_last_retry(front_cache, make_article, caplog):
+    with override_settings(
+        TASKS=DATABASE_QUEUE,
+        WAGTAILFRONTENDCACHE={"nginx": {"BACKEND": "nashra.core.pagecache.HTTPPurgeBackend",
+                                        "LOCATION": f"http://127.0.0.1:{front_cache.port}"}},
+        NASHRA_FRONT_CACHE_TIMEOUT=0.2,
+        NASHRA_TASK_RETRY_SECONDS=[0],
+    ):
+        make_article(title="خبر")
+        results = DBTaskResult.objects.filter(task_path="nashra.core.tasks.front_purge")
+        results.exclude(pk=results.order_by("-enqueued_at")[0].pk).delete()  # the site's own
+        _run_worker()
+    assert sorted(results.values_list("status", flat=True)) == ["FAILED", "FAILED"]
+    assert "given up after 2 attempts" in caplog.text
+
+
+def test_later_in_a_transaction_queues_with_it_on_the_database(db, make_article):
+    from django.db import transaction
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        try:
+            with transaction.atomic():
+                tasks.later(tasks.front_purge, ["http://localhost/" + quote("خبر") + "/"])
+                assert DBTaskResult.objects.count() == 1
+                raise RuntimeError("the editor's save failed")
+        except RuntimeError:
+            pass
+        assert DBTaskResult.objects.count() == 0  # rolled back with the write it served
