@@ -19,6 +19,12 @@ Two rules keep every query's cost bounded, whatever the archive's size:
   (`total_is_lower_bound`), as search engines answer "about".
 
 With any other search backend (Elasticsearch, OpenSearch) the backend's own query is used.
+
+The index tables belong to `modelsearch` (the search package of Wagtail 8): their names and
+columns are not a public API. This is the one module that reads them, and `_index_sql` the
+one function that runs SQL on them; `INDEX_SCHEMA_READ` lists every table and column read,
+which nashra/core/tests/test_framework_internals.py checks against the real schema, so an
+upgrade that renames or drops one fails there rather than in a reader's search.
 """
 
 import datetime as dt
@@ -114,10 +120,9 @@ def phrase_matches(terms: list[str], candidates: list[Candidate]) -> set[int]:
     # The index stores each field as its analysed terms separated by spaces, so a phrase is
     # a substring; reading the candidates' rows beats asking the full-text index, which
     # walks every story that holds the words.
-    text_columns = ("title", "body") if connection.vendor == "sqlite" else (
-        "title_text", "body_text")
+    text_columns = TEXT_COLUMNS[connection.vendor]
     entries = {c.entry_id: c.page_id for c in candidates}
-    rows = _fetch(
+    rows = _index_sql(
         f"SELECT id, {text_columns[0]}, {text_columns[1]} FROM {ENTRY} "
         f"WHERE id IN ({', '.join(str(int(pk)) for pk in entries)})", [],
     )
@@ -131,6 +136,24 @@ def phrase_matches(terms: list[str], candidates: list[Candidate]) -> set[int]:
 ENTRY = IndexEntry._meta.db_table
 FTS = f"{ENTRY}_fts"
 PAGE = Page._meta.db_table
+# Each field's analysed terms as plain text, separated by spaces (what phrase_matches reads).
+TEXT_COLUMNS = {"sqlite": ("title", "body"), "postgresql": ("title_text", "body_text")}
+
+# Every table and column the SQL below reads, by database vendor. The FTS5 table's columns are
+# listed in their order: bm25() takes its weights by position (autocomplete, body, title).
+INDEX_SCHEMA_READ = {
+    "sqlite": {
+        ENTRY: ("id", "content_type_id", "object_id", *TEXT_COLUMNS["sqlite"]),
+        FTS: ("autocomplete", "body", "title"),
+        PAGE: ("id", "live", "path", "first_published_at"),
+    },
+    "postgresql": {
+        # title and body are GIN-indexed tsvectors.
+        ENTRY: ("id", "content_type_id", "object_id", "title", "body",
+                *TEXT_COLUMNS["postgresql"]),
+        PAGE: ("id", "live", "path", "first_published_at"),
+    },
+}
 
 
 def _content_type_id() -> int:
@@ -161,7 +184,8 @@ def _page_conditions(filters: Filters, true: str) -> tuple[str, list]:
     return " AND ".join(conditions), params
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
+def _index_sql(sql: str, params: list) -> list[tuple]:
+    """The one place raw SQL on the search index's tables runs (see INDEX_SCHEMA_READ)."""
     # Raw SQL bypasses the database router: ask it, so a reader's search runs on a read
     # replica when there are some (nashra.core.db_router); the primary otherwise.
     with connections[router.db_for_read(IndexEntry)].cursor() as cursor:
@@ -171,7 +195,7 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 def _bounded_count(rows_sql: str, params: list, *, with_clause: str = "") -> Window:
     """How many rows `rows_sql` gives, counted up to WINDOW."""
-    (size,), = _fetch(
+    (size,), = _index_sql(
         f"{with_clause}SELECT COUNT(*) FROM ({rows_sql} LIMIT {WINDOW}) AS matches", params)
     return Window([], size, size >= WINDOW)
 
@@ -214,7 +238,7 @@ class _SQLite(_Dialect):
     def top(self, terms, *, every: bool, limit: int) -> Window:
         joined, params = self._joined(), self.page_params
         # bm25() is lower for better matches; FTS5 columns are (autocomplete, body, title).
-        rows = _fetch(
+        rows = _index_sql(
             f"SELECT page_id, published, entry_id, COUNT(*) OVER () FROM ("
             f"SELECT p.id AS page_id, p.first_published_at AS published, e.id AS entry_id, "
             f"bm25({FTS}, 0.0, {BODY_WEIGHT}, {TITLE_WEIGHT}) AS score "
@@ -250,7 +274,7 @@ class _Postgres(_Dialect):
         where, page_params = self.where, self.page_params
         if self.filters:  # the window: matching stories that pass the filters, newest first
             joined = self._joined()
-            entry_ids = [row[0] for row in _fetch(
+            entry_ids = [row[0] for row in _index_sql(
                 f"{with_q}SELECT e.id FROM q, {joined.removeprefix('FROM ')} "
                 f"ORDER BY e.id DESC LIMIT {WINDOW}",
                 [*query_params, _content_type_id(), *page_params])]
@@ -263,19 +287,19 @@ class _Postgres(_Dialect):
                        f"AND e.content_type_id = %s ")
             order = f"ORDER BY e.id DESC LIMIT {WINDOW}"
             params = [*query_params, _content_type_id()]
-            (newest_id,), = _fetch(f"SELECT COALESCE(MAX(id), 0) FROM {ENTRY}", [])
+            (newest_id,), = _index_sql(f"SELECT COALESCE(MAX(id), 0) FROM {ENTRY}", [])
             span = NEWEST_SLICE
             while True:
                 floor = newest_id - span
                 sliced = f"AND e.id > {int(floor)} " if floor > 0 else ""
-                entry_ids = [row[0] for row in _fetch(matches + sliced + order, params)]
+                entry_ids = [row[0] for row in _index_sql(matches + sliced + order, params)]
                 if len(entry_ids) >= WINDOW or not sliced:
                     break
                 span = span * 2 * WINDOW // len(entry_ids) if entry_ids else newest_id
         if not entry_ids:
             return Window([], 0, False)
         # ts_rank reads each body tsvector (TOASTed): only the window's rows pay for it.
-        rows = _fetch(
+        rows = _index_sql(
             f"{with_q}SELECT p.id, p.first_published_at, e.id, COUNT(*) OVER () "
             f"FROM q, {ENTRY} e JOIN {PAGE} p ON p.id = e.object_id::integer "
             f"WHERE e.id = ANY(%s) AND {where} "
