@@ -18,10 +18,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## make run: embedded SQLite under var/, demo content on first run, site on http://127.0.0.1:8000
+## (with the minute scheduler and a task worker beside the dev server)
 run: $(STAMP)
 	$(DEV) $(BIN)/nashra setup --demo
 	@echo "nashra: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(DEV) $(BIN)/nashra scheduler & pid=$$!; trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
+	$(DEV) $(BIN)/nashra scheduler & s=$$!; $(DEV) $(BIN)/nashra worker & w=$$!; \
+	  trap 'kill $$s $$w 2>/dev/null' EXIT INT TERM; \
 	  $(DEV) $(BIN)/nashra runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite unless NASHRA_TEST_DATABASE_URL / NASHRA_TEST_REDIS_URL are set)

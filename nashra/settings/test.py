@@ -55,3 +55,4 @@ WHITENOISE_USE_FINDERS = True
 # queue itself (nashra/core/tests/test_tasks.py) switch to the database backend and a worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                      "QUEUES": ["default"]}}
+TASKS_ENGINE = "immediate"

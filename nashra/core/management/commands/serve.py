@@ -5,7 +5,8 @@ machine it answers the read beacon at about 10,000 requests a second where gunic
 workers gave about 1,200 (docs/benchmarks.md). Workers follow the CPU count; SIGHUP reloads
 them gracefully, SIGTERM stops. The minute scheduler (scheduled publishing, discovery and
 comment housekeeping) runs beside the server unless NASHRA_SCHEDULER=0 — set that on every
-application server but one.
+application server but one — and one task worker (`nashra worker`: front-cache purges, related
+lists, renditions) unless NASHRA_TASK_WORKER=0.
 """
 
 import os
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Run the production web server (granian) and, unless NASHRA_SCHEDULER=0, the scheduler."
+    help = "Run the production web server (granian), the scheduler and a task worker."
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=settings.SERVE_BIND, help="HOST:PORT")
@@ -32,9 +33,11 @@ class Command(BaseCommand):
         host, _, port = bind.rpartition(":")
         if not host or not port.isdigit():
             raise CommandError(f"--bind wants HOST:PORT, not {bind!r}")
-        scheduler = None
+        helpers = []
         if settings.SCHEDULER_IN_SERVER:
-            scheduler = subprocess.Popen([sys.executable, "-m", "nashra.cli", "scheduler"])
+            helpers.append(subprocess.Popen([sys.executable, "-m", "nashra.cli", "scheduler"]))
+        if settings.TASK_WORKER_IN_SERVER and settings.TASKS_ENGINE != "immediate":
+            helpers.append(subprocess.Popen([sys.executable, "-m", "nashra.cli", "worker"]))
         try:
             Granian(
                 "nashra.wsgi:application",
@@ -47,6 +50,7 @@ class Command(BaseCommand):
                 log_access=settings.SERVE_ACCESS_LOG,
             ).serve()
         finally:
-            if scheduler is not None:
-                scheduler.terminate()
-                scheduler.wait(timeout=10)
+            for helper in helpers:
+                helper.terminate()
+            for helper in helpers:
+                helper.wait(timeout=10)

@@ -1,0 +1,30 @@
+"""`nashra worker`: run queued background work (nashra.core.tasks) until stopped.
+
+The database queue (the embedded install) is django-tasks-db's `db_worker`; the Redis queue
+(settings.TASKS_ENGINE "rq") is django-rq's `rqworker` with django-tasks-rq's job class. Run
+as many as the work needs, on any machine that reaches the database or Redis
+(docs/deployment.md); `make run` and `nashra serve` start one.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "يشغّل الأعمال المؤجلة (تحديث الذاكرات الوسيطة، الأخبار ذات الصلة، الصور) باستمرار."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true",
+                            help="run what is queued now, then exit (database queue)")
+
+    def handle(self, *args, batch=False, **options):
+        engine = settings.TASKS_ENGINE
+        if engine == "database":
+            call_command("db_worker", batch=batch, verbosity=options["verbosity"])
+        elif engine == "rq":
+            call_command("rqworker", "default", job_class="django_tasks_rq.Job",
+                         burst=batch)
+        else:
+            self.stdout.write(f"nashra worker: the {engine!r} queue runs tasks in the request; "
+                              "nothing to do")
