@@ -18,9 +18,11 @@
 #   make bench-http                                   # build the database, measure, drop it
 #   KEEP=1 make bench-http                            # ... and keep the database
 #   REUSE=1 PG_DB=nashra_http_bench bench/http_bench.sh   # measure again on a kept database
+#   REUSE=1 CASES="b b+side" CONNECTIONS=64 bench/http_bench.sh   # only these cases
 #
 # Environment: PG_DB (nashra_http_bench), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres),
-# ARTICLES (100000), LOAD_SECONDS (20), CONNECTIONS ("16 64"), WRK_THREADS (1), WORKERS (2)
+# ARTICLES (100000), LOAD_SECONDS (20), CONNECTIONS ("16 64"), CASES (all: "a b b+side c d
+# d-many e f"; the single renders and memory go with (c) and (d)), WRK_THREADS (1), WORKERS (2)
 # and THREADS (4) for `nashra serve`, BENCH_REDIS_URL (redis://127.0.0.1:6379/10, emptied
 # first), PORT_BASE (8130: app +0, nginx loopback listener +2, static file server +3).
 # Building runs `nashra setup`, `nashra demo-corpus`, `nashra update-search-index` (about 9 min
@@ -45,6 +47,7 @@ REUSE=${REUSE:-0}
 KEEP=${KEEP:-0}
 LOAD_SECONDS=${LOAD_SECONDS:-20}
 CONNECTIONS=${CONNECTIONS:-"16 64"}
+CASES=${CASES:-"a b b+side c d d-many e f"}
 WRK_THREADS=${WRK_THREADS:-1}
 WORKERS=${WORKERS:-2}
 THREADS=${THREADS:-4}
@@ -85,6 +88,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
+want() { [[ " $CASES " == *" $1 "* ]]; }  # want CASE: is CASE among those asked for
 rm -rf "$OUT"; mkdir -p "$OUT"
 
 # --- the database ------------------------------------------------------------------------------
@@ -207,39 +211,58 @@ json.dump({"when": "$(date -u '+%Y-%m-%d %H:%M UTC')",
           open(sys.argv[1], "w"), ensure_ascii=False)
 PY
 
-for conns in $CONNECTIONS; do case_run a "$conns" "http://127.0.0.1:$STATIC_PORT/article.html"; done
-for conns in $CONNECTIONS; do case_run b "$conns" "http://127.0.0.1:$NGINX_PORT$ARTICLE_PATH"; done
-echo "-- (b) at 64 connections again, with the side process (editor and 2 readers commenting)"
-"${HELPER[@]}" side --base "http://127.0.0.1:$NGINX_PORT" --host "$HOST" \
-  --article-id "$ARTICLE_ID" --article-path "$ARTICLE_PATH" --seconds "$LOAD_SECONDS" \
-  --out "$OUT/side.json" >"$OUT/side.txt" 2>&1 &
-side_pid=$!
-case_run b+side 64 "http://127.0.0.1:$NGINX_PORT$ARTICLE_PATH"
-wait "$side_pid" || echo "  side process exited with an error (see $OUT/side.txt)"
-cat "$OUT/side.txt"
-for _ in 1 2 3; do curl -fs -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$APP_PORT$ARTICLE_PATH"; done
-for conns in $CONNECTIONS; do case_run c "$conns" "http://127.0.0.1:$APP_PORT$ARTICLE_PATH"; done
-rss cached "$app_pid"
+if want a; then
+  for conns in $CONNECTIONS; do case_run a "$conns" "http://127.0.0.1:$STATIC_PORT/article.html"; done
+fi
+if want b; then
+  for conns in $CONNECTIONS; do case_run b "$conns" "http://127.0.0.1:$NGINX_PORT$ARTICLE_PATH"; done
+fi
+if want b+side; then
+  echo "-- (b) at 64 connections again, with the side process (editor and 2 readers commenting)"
+  "${HELPER[@]}" side --base "http://127.0.0.1:$NGINX_PORT" --host "$HOST" \
+    --article-id "$ARTICLE_ID" --article-path "$ARTICLE_PATH" --seconds "$LOAD_SECONDS" \
+    --out "$OUT/side.json" >"$OUT/side.txt" 2>&1 &
+  side_pid=$!
+  case_run b+side 64 "http://127.0.0.1:$NGINX_PORT$ARTICLE_PATH"
+  wait "$side_pid" || echo "  side process exited with an error (see $OUT/side.txt)"
+  cat "$OUT/side.txt"
+fi
+if want c; then
+  for _ in 1 2 3; do curl -fs -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$APP_PORT$ARTICLE_PATH"; done
+  for conns in $CONNECTIONS; do case_run c "$conns" "http://127.0.0.1:$APP_PORT$ARTICLE_PATH"; done
+  rss cached "$app_pid"
+fi
 rss nginx "$nginx_pid"
 stop_app
 
 # --- nashra without its page cache ---------------------------------------------------------------
-echo "== nashra serve, NASHRA_PAGE_CACHE=off"
-start_app off
-"${HELPER[@]}" render-time --base "http://127.0.0.1:$APP_PORT" --host "$HOST" \
-  --path "$ARTICLE_PATH" --n 100 --out "$OUT/render.json"
-"${HELPER[@]}" render-time --base "http://127.0.0.1:$APP_PORT" --host "$HOST" \
-  --path "$ARTICLE_PATH" --n 100 --paths-file "$WORK/story_paths.txt" --out "$OUT/render_many.json"
-for conns in $CONNECTIONS; do case_run d "$conns" "http://127.0.0.1:$APP_PORT$ARTICLE_PATH"; done
-for conns in $CONNECTIONS; do
-  case_run d-many "$conns" "http://127.0.0.1:$APP_PORT/" "$WORK/story_paths.txt"
-done
-for conns in $CONNECTIONS; do case_run e "$conns" "http://127.0.0.1:$APP_PORT/"; done
-for conns in $CONNECTIONS; do
-  case_run f "$conns" "http://127.0.0.1:$APP_PORT/search/" "$WORK/search_paths.txt"
-done
-rss uncached "$app_pid"
-stop_app
+if want d || want d-many || want e || want f; then
+  echo "== nashra serve, NASHRA_PAGE_CACHE=off"
+  start_app off
+  if want d; then
+    "${HELPER[@]}" render-time --base "http://127.0.0.1:$APP_PORT" --host "$HOST" \
+      --path "$ARTICLE_PATH" --n 100 --out "$OUT/render.json"
+    "${HELPER[@]}" render-time --base "http://127.0.0.1:$APP_PORT" --host "$HOST" \
+      --path "$ARTICLE_PATH" --n 100 --paths-file "$WORK/story_paths.txt" \
+      --out "$OUT/render_many.json"
+    for conns in $CONNECTIONS; do case_run d "$conns" "http://127.0.0.1:$APP_PORT$ARTICLE_PATH"; done
+  fi
+  if want d-many; then
+    for conns in $CONNECTIONS; do
+      case_run d-many "$conns" "http://127.0.0.1:$APP_PORT/" "$WORK/story_paths.txt"
+    done
+  fi
+  if want e; then
+    for conns in $CONNECTIONS; do case_run e "$conns" "http://127.0.0.1:$APP_PORT/"; done
+  fi
+  if want f; then
+    for conns in $CONNECTIONS; do
+      case_run f "$conns" "http://127.0.0.1:$APP_PORT/search/" "$WORK/search_paths.txt"
+    done
+  fi
+  rss uncached "$app_pid"
+  stop_app
+fi
 
 echo "== summary"
 "${HELPER[@]}" summary --dir "$OUT"

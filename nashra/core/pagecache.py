@@ -259,7 +259,13 @@ def _lifetime(request, now: float) -> int:
 
 def _public(response, *, seconds: int, etag: str, modified: float) -> None:
     front = min(seconds, settings.NASHRA_FRONT_CACHE_SECONDS)
-    response.headers["Cache-Control"] = f"public, max-age=0, must-revalidate, s-maxage={front}"
+    # A CDN that honours stale-while-revalidate serves its expired copy while it fetches the
+    # new one instead of making a reader wait (NASHRA_FRONT_STALE_SECONDS; nginx does so by its
+    # own configuration). must-revalidate keeps browsers from doing the same with max-age=0.
+    stale = settings.NASHRA_FRONT_STALE_SECONDS
+    swr = f"stale-while-revalidate={stale}, " if stale > 0 and front > 0 else ""
+    response.headers["Cache-Control"] = (
+        f"public, max-age=0, must-revalidate, {swr}s-maxage={front}")
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(modified)
     _shared_vary(response)
@@ -410,6 +416,124 @@ def everything_purge() -> None:
 
     bump()
     transaction.on_commit(bump)
+
+
+# --- refreshing front caches ------------------------------------------------------------------
+# A purge empties a front cache's entry, and the next readers of a hot page wait for a render
+# (nginx's cache lock); a refresh has the front cache fetch the page anew while it keeps
+# serving its copy (deploy/nginx: proxy_cache_bypass on X-Nashra-Refresh from this machine).
+
+REFRESH_HEADER = "X-Nashra-Refresh"
+# A refresh waits for one render: seconds before that front cache is given up for this call.
+REFRESH_TIMEOUT = 5.0
+# nginx keeps an answer for its s-maxage, else its max-age (0: not at all), else 1 s.
+_FRONT_S_MAXAGE = re.compile(r"s-maxage=(\d+)")
+_FRONT_MAX_AGE = re.compile(r"max-age=(\d+)")
+
+
+def front_refresh(urls: list[str]) -> None:
+    """Have every front cache replace its copy of these pages (full URLs) without dropping it.
+
+    For pages that changed but stay public (an edit, an approved comment, a new story on a
+    listing). A page made private, unpublished or deleted must be purged instead
+    (`urls_purge`), so that no reader is served it again. Call it after nashra's own copies
+    are dropped, as `urls_purge(…, drop=False)` does before it tells the front caches
+    (otherwise they would be given nashra's old copy again), from a task rather than a
+    request: it waits for one render per URL, one after the other in the order given (list
+    the pages readers see most first).
+
+    - HTTP front caches (each `HTTPBackend` of settings.WAGTAILFRONTENDCACHE, such as nginx's
+      loopback listener): a GET of each URL with `X-Nashra-Refresh: 1`, which
+      deploy/nginx sends to nashra past its copy and stores in that copy's place; readers are
+      served the old copy until then and never wait. An answer the front cache did not
+      store — not `X-Cache-Status: BYPASS` (a cache that does not know the header), not a 200,
+      or not shareable (the page has meanwhile become private) — is followed by a PURGE of
+      that URL, so an old copy never outlives the change.
+    - Other backends (Cloudflare, CloudFront) cannot be told to refresh: they are purged.
+
+    Failures are logged, never raised: a front cache that refuses or does not answer within
+    REFRESH_TIMEOUT is left for this call, and its copies run out with their `s-maxage`.
+    """
+    urls = [url for url in dict.fromkeys(urls) if url]
+    if not urls or not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.backends.http import HTTPBackend
+    from wagtail.contrib.frontend_cache.utils import get_backends
+
+    try:
+        backends = get_backends()
+    except Exception:  # a misconfigured front cache must never stop a story going out
+        logger.exception("front caches: none refreshed (%d URLs)", len(urls))
+        return
+    for name, backend in backends.items():
+        if isinstance(backend, HTTPBackend):
+            _http_refresh(name, f"{backend.cache_scheme}://{backend.cache_netloc}", urls)
+            continue
+        try:
+            backend.purge_batch(urls)
+        except Exception:
+            logger.exception("front cache %s: purge of %d URLs failed", name, len(urls))
+
+
+def _http_refresh(name: str, location: str, urls: list[str]) -> None:
+    import http.client
+
+    warned = False
+    for done, url in enumerate(urls):
+        try:
+            status, headers = _front_request("GET", location, url, {REFRESH_HEADER: "1"})
+            if _front_stored(status, headers):
+                continue
+            if headers.get("X-Cache-Status") != "BYPASS" and not warned:
+                logger.warning("front cache %s at %s answered a refresh of %s without going to "
+                               "nashra (X-Cache-Status %r: it does not know %s); purging instead",
+                               name, location, url, headers.get("X-Cache-Status"),
+                               REFRESH_HEADER)
+                warned = True
+            status, _ = _front_request("PURGE", location, url)
+            if status not in (200, 404):  # 404: nothing was cached under that URL
+                logger.error("front cache %s at %s: PURGE %s answered %d", name, location, url,
+                             status)
+        except (OSError, http.client.HTTPException) as error:  # refused, reset, timed out
+            logger.error("front cache %s at %s: refresh of %s failed (%s); %d URLs not "
+                         "refreshed", name, location, url, error, len(urls) - done)
+            return
+
+
+def _front_request(method: str, location: str, url: str,
+                   headers: dict[str, str] | None = None):
+    """Send METHOD for a page's full URL to the front cache at LOCATION (scheme://host:port)
+    with the page's own Host, as Wagtail's HTTPBackend does; (status, headers), body read."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    cache, page = urlsplit(location), urlsplit(url)
+    connection_class = (http.client.HTTPSConnection if cache.scheme == "https"
+                        else http.client.HTTPConnection)
+    connection = connection_class(cache.netloc, timeout=REFRESH_TIMEOUT)
+    host = page.hostname + (f":{page.port}" if page.port else "")
+    target = (page.path or "/") + (f"?{page.query}" if page.query else "")
+    try:
+        connection.request(method, target, headers={
+            "Host": host, "User-Agent": "nashra-front-refresh", **(headers or {})})
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.headers
+    finally:
+        connection.close()
+
+
+def _front_stored(status: int, headers) -> bool:
+    """Whether nginx stored its answer to a refresh in place of its copy: deploy/nginx keeps a
+    200 unless it is private, no-cache or no-store, kept 0 seconds, or sets or varies on a
+    cookie (a feed with no caching header at all is kept 1 s)."""
+    control = headers.get("Cache-Control", "").lower()
+    lifetime = _FRONT_S_MAXAGE.search(control) or _FRONT_MAX_AGE.search(control)
+    return (status == 200 and headers.get("X-Cache-Status") == "BYPASS"
+            and (lifetime is None or int(lifetime[1]) > 0)
+            and not any(word in control for word in ("private", "no-cache", "no-store"))
+            and "Set-Cookie" not in headers
+            and "cookie" not in headers.get("Vary", "").lower())
 
 
 class RecordingPurgeBackend(BaseBackend):

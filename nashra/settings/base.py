@@ -80,6 +80,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("NASHRA_PAGE_CACHE_SECONDS", "600"))
 # are purged there exactly; this bounds what a purge does not reach there — a change every
 # page shows (site settings, the section tree), which nashra's own cache drops at once.
 FRONT_CACHE_SECONDS = int(os.environ.get("NASHRA_FRONT_CACHE_SECONDS", "60"))
+# ... and a CDN may serve its copy this many seconds past that while it fetches the new one
+# (stale-while-revalidate). Unset: 30 where a CDN is configured below, else 0 (nginx serves
+# stale while updating by its own configuration, and browsers have nothing to gain from it).
+FRONT_STALE_SECONDS = os.environ.get("NASHRA_FRONT_STALE_SECONDS", "")
 # What many pages share (settings, breaking bar, most read, picks, related cards) is kept in
 # each process at most this many seconds between renders (nashra.core.fragments); 0: never.
 FRAGMENT_SECONDS = int(os.environ.get("NASHRA_FRAGMENT_SECONDS", "300"))
@@ -390,6 +394,8 @@ NASHRA_TRUSTED_PROXIES = TRUSTED_PROXIES
 NASHRA_PAGE_CACHE = PAGE_CACHE_ON
 NASHRA_PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
 NASHRA_FRONT_CACHE_SECONDS = FRONT_CACHE_SECONDS
+NASHRA_FRONT_STALE_SECONDS = int(FRONT_STALE_SECONDS or (
+    30 if CLOUDFLARE_ZONE_ID or CLOUDFRONT_DISTRIBUTION_ID else 0))
 # Listing pages (sections, tags, authors) are cached and purged up to this page number.
 NASHRA_PAGE_CACHE_LISTING_PAGES = 5
 # A request carrying one of these cookies is a logged-in editor's or has a message waiting:

@@ -16,6 +16,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -353,3 +354,141 @@ def test_comment_posted_through_nginx_from_a_cached_page(purging_to, story):
                 break
         else:
             raise AssertionError("the approved comment did not show within 1 s")
+
+
+# --- refresh instead of purge (issue 18: readers never wait on a purge) ---------------------------
+
+def _edit(story, title, home):
+    """Publish a new title with no front cache told: nashra drops its own copies (the URLs it
+    would tell the front caches are recorded), nginx keeps the old one."""
+    from nashra.core.pagecache import RecordingPurgeBackend
+    from nashra.news import services
+
+    RecordingPurgeBackend.purged.clear()
+    services.article_upsert(
+        data=services.ArticleInput(title=title, body="فقرة بعد التعديل.",
+                                   section="أخبار/عربية ودولية", external_id="test:1"),
+        home=home)
+    return list(dict.fromkeys(RecordingPurgeBackend.purged))
+
+
+def test_a_refresh_serves_the_old_copy_until_the_new_one_is_stored(nginx, story, home,
+                                                                   monkeypatch):
+    from nashra.core import pagecache
+    from nashra.news.models import ArticlePage
+
+    nginx.get(story.url)
+    _, warm, old_body = nginx.get(story.url)
+    assert _cache_status(warm) == "HIT"
+    # The header counts from this machine only; from elsewhere it is an ordinary read.
+    _, foreign, _ = nginx.get(story.url, headers={pagecache.REFRESH_HEADER: "1"},
+                              source="127.0.0.2")
+    assert _cache_status(foreign) == "HIT"
+
+    new_title = "عنوان جديد يصل بلا انتظار"
+    _edit(story, new_title, home)
+    assert _cache_status(nginx.get(story.url)[1]) == "HIT"  # nginx was not told
+
+    serve = ArticlePage.serve
+    def slow_refresh(self, request, *args, **kwargs):  # a render that takes its time
+        if request.headers.get(pagecache.REFRESH_HEADER):
+            time.sleep(1.5)
+        return serve(self, request, *args, **kwargs)
+    monkeypatch.setattr(ArticlePage, "serve", slow_refresh)
+
+    refresh = threading.Thread(target=pagecache.front_refresh, args=([story.full_url],))
+    with override_settings(WAGTAILFRONTENDCACHE=nginx.purge_settings()):
+        started = time.monotonic()
+        refresh.start()
+        reads = []  # (seconds into the refresh, cache status, old copy?, seconds waited)
+        while refresh.is_alive():
+            before = time.monotonic()
+            _, headers, body = nginx.get(story.url)
+            reads.append((before - started, _cache_status(headers), body == old_body,
+                          time.monotonic() - before))
+            time.sleep(0.1)
+        refresh.join()
+    assert time.monotonic() - started >= 1.5, "the refresh never reached the slow render"
+    # Every reader was served from nginx's cache without waiting: the old copy while the
+    # render ran, the new one once stored (the last reads may catch it before the refresh
+    # returns), never the old after the new.
+    during = [r for r in reads if r[0] < 1.4]
+    assert len(during) >= 5 and all(old for _, _, old, _ in during), reads
+    assert all(status in {"HIT", "STALE"} for _, status, _, _ in reads), reads
+    olds = [old for _, _, old, _ in reads]
+    assert olds == sorted(olds, reverse=True), reads
+    assert max(waited for *_, waited in reads) < 0.5, reads
+    # Then the new copy, from the cache: the refresh stored it.
+    _, headers, body = nginx.get(story.url)
+    assert _cache_status(headers) == "HIT" and new_title.encode() in body
+
+
+def test_an_edit_refreshed_shows_within_a_second_and_no_reader_misses(nginx, story, home):
+    from nashra.core import pagecache
+
+    paths = (story.url, "/", "/feeds/rss/")
+    for path in paths:
+        nginx.get(path)
+        assert _cache_status(nginx.get(path)[1]) == "HIT", path
+
+    new_title = "عنوان جديد بعد التحديث في الخلفية"
+    touched = _edit(story, new_title, home)
+    # Every page the edit touched (22 here), the ones readers see most first, as the caller is
+    # asked to list them: they are refreshed one after the other.
+    hot = [f"http://{HOST}{path}" for path in paths]
+    assert set(hot) <= set(touched)
+    urls = hot + [url for url in touched if url not in hot]
+    edited = time.monotonic()
+    refresh = threading.Thread(target=pagecache.front_refresh, args=(urls,))
+    seen, statuses = {}, set()
+    with override_settings(WAGTAILFRONTENDCACHE=nginx.purge_settings()):
+        refresh.start()
+        while len(seen) < len(paths) and time.monotonic() - edited < 1.0:
+            for path in paths:
+                _, headers, body = nginx.get(path)
+                statuses.add(_cache_status(headers))
+                if path not in seen and new_title.encode() in body:
+                    seen[path] = round(time.monotonic() - edited, 3)
+            time.sleep(0.05)  # readers, not a busy loop holding the live server's GIL
+        refresh.join()
+    assert set(seen) == set(paths), f"after 1 s only {seen} showed the edit"
+    assert statuses <= {"HIT", "STALE", "UPDATING"}, statuses  # nobody waited on a render
+
+
+def test_a_page_made_private_is_purged_never_served_stale(nginx, story, make_article):
+    """A page that must not be shown again is purged: the next reader does not get the old
+    copy. And a refresh that nginx could not store (the page has become private) ends in a
+    purge too."""
+    from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
+    from wagtail.models import PageViewRestriction
+
+    from nashra.core import pagecache
+
+    other = make_article(title="خبر ثان يصبح خاصا")
+    for page in (story, other):
+        nginx.get(page.url)
+        assert _cache_status(nginx.get(page.url)[1]) == "HIT"
+        PageViewRestriction.objects.create(page=page,
+                                           restriction_type=PageViewRestriction.LOGIN)
+        pagecache.urls_purge([page.url], root_url=f"http://{HOST}")  # nashra's own copy
+        _, headers, body = nginx.get(page.url)  # nginx was not told: still the old copy
+        assert _cache_status(headers) == "HIT" and page.title.encode() in body
+
+    # The caller's way for such a page: PURGE (Wagtail's HTTP backend).
+    purge_url_from_cache(story.full_url, backend_settings=nginx.purge_settings())
+    # A refresh sent by mistake: nashra's answer is a redirect to the login page, which nginx
+    # does not store, so front_refresh purges.
+    with override_settings(WAGTAILFRONTENDCACHE=nginx.purge_settings()):
+        pagecache.front_refresh([other.full_url])
+    for page in (story, other):
+        status, headers, body = nginx.get(page.url)
+        assert status == 302 and _cache_status(headers) not in {"HIT", "STALE", "UPDATING"}
+        assert page.title.encode() not in body
+
+
+def test_stale_while_revalidate_for_cdns_passes_through_nginx(nginx, story, settings):
+    settings.NASHRA_FRONT_STALE_SECONDS = 30
+    _, first, _ = nginx.get(story.url)
+    control = first["Cache-Control"]
+    assert "stale-while-revalidate=30" in control and control.endswith("s-maxage=60")
+    assert _cache_status(nginx.get(story.url)[1]) == "HIT"
