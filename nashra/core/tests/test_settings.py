@@ -1,13 +1,37 @@
-"""Configuration from the environment, the layering rule for nashra.arabic, and `check --deploy`."""
+"""Configuration from the environment, the layering rule for nashra.arabic, `check --deploy`,
+the `nashra` command and `nashra serve`.
 
-import json
+The settings modules are evaluated in this process, afresh for each environment (`_settings`),
+rather than in a new interpreter per case: what Django reads at start-up is the same, at a
+fraction of the cost. Two tests still start processes, because only a process can show it:
+that nashra.arabic imports without Django, and that the production server starts, answers
+and stops.
+"""
+
+import importlib.util
+import io
+import itertools
 import os
+import sqlite3
 import subprocess
 import sys
+import time
+from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.conf import Settings, settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.db import connections
+from django.test import override_settings
+
+import nashra.settings
 
 NASHRA = [sys.executable, "-m", "nashra.cli"]
+SETTINGS_DIR = Path(nashra.settings.__file__).resolve().parent
+_probes = itertools.count()
 
 
 def _env(**extra):
@@ -18,7 +42,44 @@ def _env(**extra):
     return env
 
 
+def _settings(module: str = "production", **env) -> Settings:
+    """nashra/settings/<module>.py evaluated under this environment, as Django reads it at
+    start-up (django.conf.Settings), then forgotten.
+
+    The files are loaded as a throwaway package of their own, so base.py runs again (it reads
+    the environment once, at import) while nashra.settings, already loaded by this process,
+    and everything it made stay untouched.
+    """
+    package = f"_nashra_settings_probe_{next(_probes)}"
+    spec = importlib.util.spec_from_file_location(
+        package, SETTINGS_DIR / "__init__.py", submodule_search_locations=[str(SETTINGS_DIR)])
+    try:
+        with mock.patch.dict(os.environ, _env(**env), clear=True):
+            sys.modules[package] = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(sys.modules[package])
+            return Settings(f"{package}.{module}")
+    finally:
+        for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
+            del sys.modules[name]
+        time.tzset()  # Settings() moved TIME_ZONE into the (now restored) environment
+
+
+def test_settings_are_read_afresh_and_leave_the_process_alone():
+    # The helper every test below stands on: each call sees its own environment...
+    environ = dict(os.environ)
+    first = _settings(SECRET_KEY="x" * 60, DATABASE_URL="sqlite:////srv/a.sqlite3")
+    second = _settings(SECRET_KEY="x" * 60, DATABASE_URL="sqlite:////srv/b.sqlite3")
+    assert first.DATABASES["default"]["NAME"] == "/srv/a.sqlite3"
+    assert second.DATABASES["default"]["NAME"] == "/srv/b.sqlite3"
+    # ...and neither the suite's settings nor its modules nor its environment change.
+    assert settings.SECRET_KEY == "test-only-not-secret"
+    assert not any(name.startswith("_nashra_settings_probe") for name in sys.modules)
+    assert dict(os.environ) == environ
+
+
 def test_arabic_package_imports_without_django():
+    # A new interpreter: in this one Django is loaded already, and a module-level scan could
+    # not see an import made through a third-party package.
     code = (
         "import sys, nashra.arabic.dates, nashra.arabic.digits, nashra.arabic.normalize,"
         " nashra.arabic.tokenize, nashra.arabic.stem, nashra.arabic.stopwords,"
@@ -28,25 +89,38 @@ def test_arabic_package_imports_without_django():
     subprocess.run([sys.executable, "-c", code], check=True, env=_env())
 
 
+def _deploy_check(values: dict) -> str:
+    """`nashra check --deploy --fail-level WARNING` under these settings; its output."""
+    out = io.StringIO()
+    with override_settings(**values):
+        call_command("check", deploy=True, fail_level="WARNING", stdout=out)
+    return out.getvalue()
+
+
 def test_production_deploy_check_is_clean(tmp_path):
-    env = _env(
-        DJANGO_SETTINGS_MODULE="nashra.settings.production",
+    production = _settings(
         SECRET_KEY="a-long-random-production-secret-key-for-the-deploy-check-0123456789",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         ALLOWED_HOSTS="news.example.org",
     )
-    result = subprocess.run([*NASHRA, "check", "--deploy", "--fail-level", "WARNING"],
-                            env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    values = {name: getattr(production, name) for name in dir(production)
+              if name.isupper() and name != "SETTINGS_MODULE"}
+    # Fixed for the life of this process, so not overridden: the app registry, which is the
+    # same list, and the connections, which `check` without --database does not look at.
+    assert values.pop("INSTALLED_APPS") == settings.INSTALLED_APPS
+    values.pop("DATABASES")
+    values = {name: value for name, value in values.items()
+              if getattr(settings, name, object()) != value}
+    assert "no issues" in _deploy_check(values)
+    # The same check fails on the suite's own settings (no HSTS, no https redirect, a short
+    # key): what passed above is production.py's doing.
+    with pytest.raises(SystemCheckError, match="security.W004"):
+        _deploy_check({})
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = subprocess.run([*NASHRA, "check"], env=env, capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
+        _settings(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
 
 
 @pytest.mark.parametrize(
@@ -59,57 +133,59 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     ],
 )
 def test_database_url_selects_the_backend(url, engine, name):
-    code = (
-        "from django.conf import settings; import django; django.setup();"
-        "db = settings.DATABASES['default']; print(db['ENGINE']); print(db['NAME'])"
-    )
-    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="x" * 60,
-               DATABASE_URL=url, REDIS_URL="redis://127.0.0.1:6379/3")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
-    assert out == [engine, name]
+    production = _settings(SECRET_KEY="x" * 60, DATABASE_URL=url,
+                           REDIS_URL="redis://127.0.0.1:6379/3")
+    db = production.DATABASES["default"]
+    assert [db["ENGINE"], db["NAME"]] == [engine, name]
 
 
 def test_redis_url_configures_cache_and_sessions():
-    code = (
-        "from django.conf import settings; import django; django.setup();"
-        "print(settings.CACHES['default']['BACKEND']); print(settings.SESSION_ENGINE)"
-    )
-    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="x" * 60,
-               REDIS_URL="redis://127.0.0.1:6379/3")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
-    assert out == ["nashra.core.cache.RedisCache",
-                   "django.contrib.sessions.backends.cache"]
+    production = _settings(SECRET_KEY="x" * 60, REDIS_URL="redis://127.0.0.1:6379/3")
+    assert [production.CACHES["default"]["BACKEND"], production.SESSION_ENGINE] == [
+        "nashra.core.cache.RedisCache", "django.contrib.sessions.backends.cache"]
 
 
-def test_cli_accepts_hyphenated_command_names():
-    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.test")
-    result = subprocess.run([*NASHRA, "import-articles", "--help"], env=env,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "JSON Lines" in result.stdout
+def test_cli_accepts_hyphenated_command_names(capsys):
+    from nashra import cli
+
+    # Django is set up in this process already; setting it up again would only point the
+    # logging handlers at this test's captured stderr.
+    with mock.patch("django.setup"), pytest.raises(SystemExit) as exited:
+        cli.main(["nashra", "import-articles", "--help"])
+    assert exited.value.code in (0, None)
+    assert "JSON Lines" in capsys.readouterr().out
 
 
 def test_elasticsearch_url_switches_the_search_backend():
-    code = (
-        "from django.conf import settings; import django; django.setup();"
-        "print(settings.WAGTAILSEARCH_BACKENDS['default']['BACKEND'])"
-    )
-    base = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="x" * 60)
-    default = subprocess.run([sys.executable, "-c", code], env=base, capture_output=True,
-                             text=True, check=True).stdout.strip()
+    default = _settings(SECRET_KEY="x" * 60).WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
     assert default == "wagtail.search.backends.database"
-    switched = subprocess.run([sys.executable, "-c", code],
-                              env={**base, "ELASTICSEARCH_URL": "http://search.internal:9200"},
-                              capture_output=True, text=True, check=True).stdout.strip()
-    assert switched == "wagtail.search.backends.elasticsearch8"
+    switched = _settings(SECRET_KEY="x" * 60, ELASTICSEARCH_URL="http://search.internal:9200")
+    assert switched.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] == (
+        "wagtail.search.backends.elasticsearch8")
 
 
-def test_nashra_serve_answers_pages_and_the_beacon_then_stops(tmp_path):
+@pytest.fixture
+def migrated_sqlite(tmp_path, db):
+    """A database file for a server process. On SQLite it is a copy of the suite's test
+    database, migrated once already (SQLite's backup API, milliseconds), so `nashra setup`
+    has no migration to run; on PostgreSQL an empty file, which `nashra setup` migrates."""
+    path = tmp_path / "db.sqlite3"
+    connection = connections["default"]
+    if connection.vendor == "sqlite":
+        # Through a connection of its own: committed rows only, none of a test's.
+        source = sqlite3.connect(connection.settings_dict["NAME"], uri=True)
+        target = sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+    return path
+
+
+def test_nashra_serve_answers_pages_and_the_beacon_then_stops(tmp_path, migrated_sqlite):
     import signal
     import socket
-    import time
     import urllib.error
     import urllib.request
 
@@ -118,46 +194,51 @@ def test_nashra_serve_answers_pages_and_the_beacon_then_stops(tmp_path):
         port = probe.getsockname()[1]
     env = _env(
         DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="serve-test-key",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", NASHRA_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{migrated_sqlite}", NASHRA_VAR_DIR=str(tmp_path),
         SECURE_SSL_REDIRECT="0", NASHRA_SCHEDULER="0", ALLOWED_HOSTS="127.0.0.1",
     )
     subprocess.run([*NASHRA, "setup"], env=env, check=True, capture_output=True)
     server = subprocess.Popen([*NASHRA, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # A worker importing Django and Wagtail takes seconds, many more on a busy machine.
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 robots = urllib.request.urlopen(base + "/robots.txt", timeout=5)
                 break
             except urllib.error.HTTPError:
                 raise
             except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError(server.stderr.read1().decode()) from None
                 time.sleep(0.1)
-        else:
-            raise AssertionError(server.stderr.read1().decode())
         # a page from the database (pages with static assets need collectstatic first)
         assert robots.status == 200 and "Sitemap:" in robots.read().decode()
         beacon = urllib.request.Request(base + "/discovery/v/1/0000000000000000/", method="POST")
         assert urllib.request.urlopen(beacon, timeout=5).status == 204
     finally:
         server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=20) == 0
+        try:
+            assert server.wait(timeout=20) == 0
+        finally:
+            if server.poll() is None:  # no server or worker left behind a failure
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
 
 
 def _production_settings(**extra) -> dict:
-    code = (
-        "import json, django; from django.conf import settings; django.setup();"
-        "print(json.dumps({'databases': {a: [d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'],"
-        " d['CONN_HEALTH_CHECKS']] for a, d in settings.DATABASES.items()},"
-        " 'routers': settings.DATABASE_ROUTERS, 'replicas': settings.NASHRA_DATABASE_REPLICAS,"
-        " 'middleware': settings.MIDDLEWARE}))"
-    )
-    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="x" * 60,
-               DATABASE_URL="postgres://news:pw@db.internal:5432/nashra", **extra)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout
-    return json.loads(out)
+    production = _settings(SECRET_KEY="x" * 60,
+                           DATABASE_URL="postgres://news:pw@db.internal:5432/nashra", **extra)
+    return {
+        "databases": {alias: [d["ENGINE"], d["NAME"], d["CONN_MAX_AGE"], d["CONN_HEALTH_CHECKS"]]
+                      for alias, d in production.DATABASES.items()},
+        "routers": production.DATABASE_ROUTERS,
+        "replicas": production.NASHRA_DATABASE_REPLICAS,
+        "middleware": production.MIDDLEWARE,
+    }
 
 
 def test_postgresql_connections_persist_and_are_checked_before_reuse():
