@@ -359,9 +359,7 @@ def _front_tell(urls: list[str], *, drop: bool) -> None:
         return
     from . import tasks
 
-    refresh = getattr(tasks, "front_refresh", None)
-    task_obj = tasks.front_purge if drop or refresh is None else refresh
-    tasks.enqueue(task_obj, (urls,), {})
+    tasks.enqueue(tasks.front_purge if drop else tasks.front_refresh, (urls,), {})
 
 
 class FrontCacheError(Exception):
@@ -424,14 +422,12 @@ def everything_purge() -> None:
 # serving its copy (deploy/nginx: proxy_cache_bypass on X-Nashra-Refresh from this machine).
 
 REFRESH_HEADER = "X-Nashra-Refresh"
-# A refresh waits for one render: seconds before that front cache is given up for this call.
-REFRESH_TIMEOUT = 5.0
 # nginx keeps an answer for its s-maxage, else its max-age (0: not at all), else 1 s.
 _FRONT_S_MAXAGE = re.compile(r"s-maxage=(\d+)")
 _FRONT_MAX_AGE = re.compile(r"max-age=(\d+)")
 
 
-def front_refresh(urls: list[str]) -> None:
+def front_refresh(urls: list[str]) -> list[str]:
     """Have every front cache replace its copy of these pages (full URLs) without dropping it.
 
     For pages that changed but stay public (an edit, an approved comment, a new story on a
@@ -452,11 +448,12 @@ def front_refresh(urls: list[str]) -> None:
     - Other backends (Cloudflare, CloudFront) cannot be told to refresh: they are purged.
 
     Failures are logged, never raised: a front cache that refuses or does not answer within
-    REFRESH_TIMEOUT is left for this call, and its copies run out with their `s-maxage`.
+    NASHRA_FRONT_CACHE_TIMEOUT is left for this call; the URLs it did not take are returned
+    (the task then purges them, with retries).
     """
     urls = [url for url in dict.fromkeys(urls) if url]
     if not urls or not getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        return
+        return []
     from wagtail.contrib.frontend_cache.backends.http import HTTPBackend
     from wagtail.contrib.frontend_cache.utils import get_backends
 
@@ -464,18 +461,22 @@ def front_refresh(urls: list[str]) -> None:
         backends = get_backends()
     except Exception:  # a misconfigured front cache must never stop a story going out
         logger.exception("front caches: none refreshed (%d URLs)", len(urls))
-        return
+        return urls
+    missed: list[str] = []
     for name, backend in backends.items():
         if isinstance(backend, HTTPBackend):
-            _http_refresh(name, f"{backend.cache_scheme}://{backend.cache_netloc}", urls)
+            missed += _http_refresh(name, f"{backend.cache_scheme}://{backend.cache_netloc}",
+                                    urls)
             continue
         try:
             backend.purge_batch(urls)
         except Exception:
             logger.exception("front cache %s: purge of %d URLs failed", name, len(urls))
+            missed += urls
+    return list(dict.fromkeys(missed))
 
 
-def _http_refresh(name: str, location: str, urls: list[str]) -> None:
+def _http_refresh(name: str, location: str, urls: list[str]) -> list[str]:
     import http.client
 
     warned = False
@@ -497,7 +498,8 @@ def _http_refresh(name: str, location: str, urls: list[str]) -> None:
         except (OSError, http.client.HTTPException) as error:  # refused, reset, timed out
             logger.error("front cache %s at %s: refresh of %s failed (%s); %d URLs not "
                          "refreshed", name, location, url, error, len(urls) - done)
-            return
+            return urls[done:]
+    return []
 
 
 def _front_request(method: str, location: str, url: str,
@@ -510,7 +512,7 @@ def _front_request(method: str, location: str, url: str,
     cache, page = urlsplit(location), urlsplit(url)
     connection_class = (http.client.HTTPSConnection if cache.scheme == "https"
                         else http.client.HTTPConnection)
-    connection = connection_class(cache.netloc, timeout=REFRESH_TIMEOUT)
+    connection = connection_class(cache.netloc, timeout=settings.NASHRA_FRONT_CACHE_TIMEOUT)
     host = page.hostname + (f":{page.port}" if page.port else "")
     target = (page.path or "/") + (f"?{page.query}" if page.query else "")
     try:

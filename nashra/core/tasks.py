@@ -12,7 +12,7 @@ beside the server). Tests run tasks in the request (the immediate backend).
   NASHRA_TASK_RETRY_SECONDS[attempt] (5 s, 20 s, 1 min, 5 min, 15 min, 1 h), then is given
   up with an error in the log. A backend that cannot defer (immediate) does not retry.
 
-The tasks themselves live beside the code they run (`front_purge` here; `related_refresh` in
+The tasks themselves live beside the code they run (`front_purge` and `front_refresh` here; `related_refresh` in
 discovery, `renditions_make` in news, `scheduler_job_run` in core.scheduler), so each app's
 work stays its own.
 """
@@ -86,3 +86,15 @@ def front_purge(urls: list[str], backends: list[str] | None = None, attempt: int
     logger.error("front caches %s did not take a purge of %d URLs; given up after %d attempts",
                  names, len(urls), attempt + 1)
     raise pagecache.FrontCacheError(f"{names}: purge given up after {attempt + 1} attempts")
+
+
+@task()
+def front_refresh(urls: list[str]) -> None:
+    """Have the front caches fetch these pages anew while they keep serving their copies
+    (pagecache.front_refresh: nginx refreshes; CDNs are purged). What a front cache did not
+    take is purged instead, later and with retries, like any purge."""
+    from . import pagecache
+
+    missed = pagecache.front_refresh(urls)
+    if missed and not retry(front_purge, 0, missed):
+        raise pagecache.FrontCacheError(f"{len(missed)} URLs neither refreshed nor purged")
