@@ -1,7 +1,10 @@
 """Shared fixtures: a fresh install's page tree, built through the same services as `make run`."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache, caches
+from django.test import TestCase
 
 
 @pytest.fixture(autouse=True)
@@ -16,8 +19,7 @@ def _clear_cache():
     caches["pages"].clear()
 
 
-@pytest.fixture
-def home(db):
+def home_install():
     from nashra.news import services
 
     home = services.site_install()
@@ -25,9 +27,9 @@ def home(db):
     return home
 
 
-@pytest.fixture
-def make_article(home):
-    """Publish a story through the import service: make_article(title=..., section=...)."""
+def article_maker(home, *, prefix: str = "test"):
+    """make(title=..., section=...) publishes a story through the import service; `prefix`
+    keeps the external ids of stories built for many tests apart from a test's own."""
     from nashra.news import services
 
     counter = {"n": 0}
@@ -38,13 +40,76 @@ def make_article(home):
             "title": f"خبر تجريبي رقم {counter['n']}",
             "body": "فقرة أولى من الخبر.\n\nفقرة ثانية من الخبر.",
             "section": "أخبار/عربية ودولية",
-            "external_id": f"test:{counter['n']}",
+            "external_id": f"{prefix}:{counter['n']}",
         }
         data.update(kwargs)
         article, _ = services.article_upsert(data=services.ArticleInput(**data), home=home)
         return article
 
     return _make
+
+
+@pytest.fixture
+def home(db):
+    return home_install()
+
+
+@pytest.fixture
+def make_article(home):
+    """Publish a story through the import service: make_article(title=..., section=...)."""
+    return article_maker(home)
+
+
+# The fixtures whose shared rows are in the database now (see shared_rows).
+_shared_open: list[str] = []
+
+
+@contextmanager
+def shared_rows(request, django_db_blocker, build):
+    """For a class- or module-scoped fixture: the rows `build()` writes are kept for every test
+    of that scope (built once, not once per test) and rolled back after the last.
+
+    Django's TestCase does the work, as for its setUpTestData: a transaction around the scope,
+    in which each test's own transaction is a savepoint, so what a test writes is still undone
+    after it and the next test starts from exactly what `build()` made. Every test run while
+    the rows are there and uses the database must ask for the fixture (`_shared_rows_asked`
+    fails one that does not), and run in a transaction (`db`, not `transactional_db`). A class-scoped fixture
+    asked for by a test outside a class is built for that test alone. `build()`'s value is
+    shared too: hand each test fresh objects (read again) when a test may change them.
+    """
+    scope = type("SharedRows", (TestCase,), {"databases": {"default"}})
+    with django_db_blocker.unblock():
+        scope.setUpClass()
+        try:
+            value = build()
+        except BaseException:
+            scope.tearDownClass()
+            scope.doClassCleanups()
+            raise
+    _shared_open.append(request.fixturename)
+    try:
+        yield value
+    finally:
+        _shared_open.remove(request.fixturename)
+        with django_db_blocker.unblock():
+            scope.tearDownClass()
+            scope.doClassCleanups()
+
+
+@pytest.fixture(autouse=True)
+def _shared_rows_asked(request):
+    marker = request.node.get_closest_marker("django_db")
+    if not _shared_open or not (marker or {"db", "transactional_db"} & set(request.fixturenames)):
+        return  # a test without the database cannot see the rows
+    unasked = [name for name in _shared_open if name not in request.fixturenames]
+    if unasked:
+        pytest.fail(f"{request.node.nodeid} runs while the shared rows of {unasked} are in the "
+                    "database but does not ask for them: move it out of their scope",
+                    pytrace=False)
+    if ({"transactional_db", "live_server"} & set(request.fixturenames)
+            or (marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))):
+        pytest.fail(f"{request.node.nodeid} commits, which shared rows cannot survive "
+                    f"({_shared_open})", pytrace=False)
 
 
 @pytest.hookimpl(trylast=True)

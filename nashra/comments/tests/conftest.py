@@ -5,11 +5,32 @@ import time_machine
 
 from nashra.comments import services
 from nashra.comments.models import Comment
+from nashra.conftest import article_maker, home_install, shared_rows
+
+TITLE = "الحكومة تعلن خطة للنقل العام"
 
 
 @pytest.fixture
 def article(make_article):
-    return make_article(title="الحكومة تعلن خطة للنقل العام")
+    return make_article(title=TITLE)
+
+
+@pytest.fixture(scope="class")
+def _article_built(request, django_db_setup, django_db_blocker):
+    with shared_rows(request, django_db_blocker,
+                     lambda: article_maker(home_install(), prefix="shared")(title=TITLE).pk) as pk:
+        yield pk
+
+
+class OnOneArticle:
+    """A base for test classes whose tests comment on one story, built once for the class and
+    read afresh for each test (what a test writes is still rolled back after it)."""
+
+    @pytest.fixture
+    def article(self, _article_built, db):
+        from nashra.news.models import ArticlePage
+
+        return ArticlePage.objects.get(pk=_article_built)
 
 
 @pytest.fixture

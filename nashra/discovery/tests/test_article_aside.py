@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from nashra.conftest import article_maker, home_install, shared_rows
 from nashra.discovery import selectors
 from nashra.discovery.counters import current_hour
 from nashra.discovery.models import (
@@ -15,6 +16,7 @@ from nashra.discovery.models import (
     RelatedPin,
 )
 from nashra.news.demo import demo_image
+from nashra.news.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +25,8 @@ def _ids(articles):
     return [a.pk for a in articles]
 
 
-@pytest.fixture
-def aside(make_article):
+def _aside_build():
+    make_article = article_maker(home_install(), prefix="aside")
     subject = make_article(title="الخبر نفسه")
     a, b, c, d, gone = (make_article(title=f"خبر {n}") for n in "أبجده")
     gone.unpublish()
@@ -40,7 +42,22 @@ def aside(make_article):
     PicksList.objects.create(name="قائمة فارغة", show_beside_articles=True)
     for story, reads in ((d, 90), (a, 40), (gone, 70)):
         HourlyViews.objects.create(article=story, hour=current_hour(), count=reads)
-    return subject, (a, b, c, d)
+    return subject.pk, [a.pk, b.pk, c.pk, d.pk]
+
+
+@pytest.fixture(scope="module")
+def _aside_built(request, django_db_setup, django_db_blocker):
+    """A story with related pins, picks and reads, built once for this module (each test's
+    writes are still rolled back after it)."""
+    with shared_rows(request, django_db_blocker, _aside_build) as pks:
+        yield pks
+
+
+@pytest.fixture
+def aside(_aside_built):
+    subject, others = _aside_built
+    return (ArticlePage.objects.get(pk=subject),
+            tuple(ArticlePage.objects.get(pk=pk) for pk in others))
 
 
 def test_same_blocks_as_each_selector_alone(aside):

@@ -5,12 +5,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from nashra.conftest import article_maker, home_install, shared_rows
 
-@pytest.fixture
-def newsroom(make_article):
-    """Three published stories; the first has a hero image and two authors."""
+
+def _newsroom_build() -> dict[str, int]:
     from nashra.news.demo import demo_image
 
+    make_article = article_maker(home_install(), prefix="newsroom")
     now = timezone.now()
     lead = make_article(
         title="وزير الصحة يفتتح مستشفى جديداً في غزة & يعد بالمزيد",
@@ -22,7 +23,6 @@ def newsroom(make_article):
     lead.hero_image = demo_image(title="المستشفى", alt="مبنى المستشفى الجديد", seed=3,
                                  size=(640, 360))
     lead.save_revision().publish()
-    lead.refresh_from_db()
     second = make_article(
         title="المنتخب يفوز في التصفيات", section="رياضة", authors=["عمر يوسف"],
         tags=["كرة القدم"], published_at=now - dt.timedelta(hours=5),
@@ -31,7 +31,24 @@ def newsroom(make_article):
         title="خبر من الأرشيف", section="أخبار/فلسطين", source="وفا",
         published_at=now - dt.timedelta(days=30),
     )
-    return {"lead": lead, "second": second, "old": old}
+    return {"lead": lead.pk, "second": second.pk, "old": old.pk}
+
+
+@pytest.fixture(scope="class")
+def _newsroom_built(request, django_db_setup, django_db_blocker):
+    """The newsroom's rows, built once for a test class, or for a test outside one (each
+    test's writes are still rolled back after it)."""
+    with shared_rows(request, django_db_blocker, _newsroom_build) as pks:
+        yield pks
+
+
+@pytest.fixture
+def newsroom(_newsroom_built, home):
+    """Three published stories; the first has a hero image and two authors. Read afresh
+    for each test, which may change them."""
+    from nashra.news.models import ArticlePage
+
+    return {name: ArticlePage.objects.get(pk=pk) for name, pk in _newsroom_built.items()}
 
 
 @pytest.fixture

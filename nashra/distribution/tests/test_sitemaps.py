@@ -51,47 +51,49 @@ def _all_urls(client):
     return urls
 
 
-def test_index_and_every_child_validate(client, newsroom):
-    index = _index(client)
-    names = {urlsplit(loc).path for loc in index}
-    assert names == {"/sitemaps/pages.xml", "/sitemaps/tags.xml", "/sitemaps/authors.xml",
-                     "/sitemaps/articles-0.xml", "/sitemaps/news.xml"}
-    urls = _all_urls(client)
-    lead = newsroom["lead"]
-    # Arabic slugs appear percent-encoded, and the URL works
-    assert "%D9%88%D8%B2%D9%8A%D8%B1" in lead.get_full_url()
-    child, node = urls[lead.get_full_url()]
-    assert client.get(_path(lead.get_full_url())).status_code == 200
-    assert node.findtext("sm:lastmod", namespaces=NS) == lead.last_published_at.astimezone(
-        _zone()).isoformat(timespec="seconds")
-    assert node.findtext("image:image/image:loc", namespaces=NS).endswith(
-        lead.hero_image.file.url)
-    assert node.findtext("image:image/image:caption", namespaces=NS) == "مبنى المستشفى الجديد"
-    for article in newsroom.values():
-        assert article.get_full_url() in urls
-    for path in ["/", "/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/",  # أخبار
-                 "/tag/%D8%BA%D8%B2%D8%A9/", "/author/%D8%B9%D9%85%D8%B1-%D9%8A%D9%88%D8%B3%D9%81/"]:
-        assert f"http://localhost{path}" in urls, path
-    # the archive child's lastmod in the index is its newest story's change
-    assert index["http://localhost/sitemaps/articles-0.xml"] == lead.last_published_at.astimezone(
-        dt.UTC).isoformat(timespec="seconds")
+class TestNewsroomSitemaps:
+    """On the shared newsroom, built once for the class."""
+
+    def test_index_and_every_child_validate(self, client, newsroom):
+        index = _index(client)
+        names = {urlsplit(loc).path for loc in index}
+        assert names == {"/sitemaps/pages.xml", "/sitemaps/tags.xml", "/sitemaps/authors.xml",
+                         "/sitemaps/articles-0.xml", "/sitemaps/news.xml"}
+        urls = _all_urls(client)
+        lead = newsroom["lead"]
+        # Arabic slugs appear percent-encoded, and the URL works
+        assert "%D9%88%D8%B2%D9%8A%D8%B1" in lead.get_full_url()
+        child, node = urls[lead.get_full_url()]
+        assert client.get(_path(lead.get_full_url())).status_code == 200
+        assert node.findtext("sm:lastmod", namespaces=NS) == lead.last_published_at.astimezone(
+            _zone()).isoformat(timespec="seconds")
+        assert node.findtext("image:image/image:loc", namespaces=NS).endswith(
+            lead.hero_image.file.url)
+        assert node.findtext("image:image/image:caption", namespaces=NS) == "مبنى المستشفى الجديد"
+        for article in newsroom.values():
+            assert article.get_full_url() in urls
+        for path in ["/", "/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/",  # أخبار
+                     "/tag/%D8%BA%D8%B2%D8%A9/", "/author/%D8%B9%D9%85%D8%B1-%D9%8A%D9%88%D8%B3%D9%81/"]:
+            assert f"http://localhost{path}" in urls, path
+        # the archive child's lastmod in the index is its newest story's change
+        assert index["http://localhost/sitemaps/articles-0.xml"] == lead.last_published_at.astimezone(
+            dt.UTC).isoformat(timespec="seconds")
+
+    def test_google_news_sitemap(self, client, newsroom):
+        doc = _get_xml(client, "/sitemaps/news.xml", URLSET_SCHEMA)
+        entries = doc.findall("sm:url", NS)
+        # the last 48 hours only: the 30-day-old story is left out, newest first
+        assert [e.findtext("news:news/news:title", namespaces=NS) for e in entries] == [
+            newsroom["lead"].title, newsroom["second"].title]
+        first = entries[0]
+        assert first.findtext("news:news/news:publication/news:name", namespaces=NS) == "نشرة"
+        assert first.findtext("news:news/news:publication/news:language", namespaces=NS) == "ar"
+        assert first.findtext("news:news/news:publication_date", namespaces=NS) == (
+            newsroom["lead"].first_published_at.astimezone(_zone()).isoformat(timespec="seconds"))
 
 
 def _zone():
     return zoneinfo.ZoneInfo("Asia/Amman")
-
-
-def test_google_news_sitemap(client, newsroom):
-    doc = _get_xml(client, "/sitemaps/news.xml", URLSET_SCHEMA)
-    entries = doc.findall("sm:url", NS)
-    # the last 48 hours only: the 30-day-old story is left out, newest first
-    assert [e.findtext("news:news/news:title", namespaces=NS) for e in entries] == [
-        newsroom["lead"].title, newsroom["second"].title]
-    first = entries[0]
-    assert first.findtext("news:news/news:publication/news:name", namespaces=NS) == "نشرة"
-    assert first.findtext("news:news/news:publication/news:language", namespaces=NS) == "ar"
-    assert first.findtext("news:news/news:publication_date", namespaces=NS) == (
-        newsroom["lead"].first_published_at.astimezone(_zone()).isoformat(timespec="seconds"))
 
 
 def test_robots_txt_names_the_sitemaps(client, home):

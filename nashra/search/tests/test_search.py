@@ -10,14 +10,15 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from nashra.conftest import article_maker, home_install, shared_rows
 from nashra.news.demo import REFERENCE_SECTION, reference_article
 from nashra.news.models import ArticlePage, SectionPage
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def stories(make_article):
+def _stories_build() -> dict[str, int]:
+    make_article = article_maker(home_install(), prefix="shared")
     title, body = reference_article()
     ref = make_article(title=title, body=body, section=REFERENCE_SECTION, source="الأناضول",
                        published_at=dt.datetime(2015, 2, 23, 9, 0, tzinfo=dt.UTC))
@@ -25,7 +26,20 @@ def stories(make_article):
                             body="سجل المهاجم هدفين في الشوط الثاني.", section="رياضة")
     oil = make_article(title="أسعار النفط ترتفع في الأسواق العالمية",
                        body="ارتفع خام برنت مع تراجع المخزونات.", section="اقتصاد")
-    return {"ref": ref, "football": football, "oil": oil}
+    return {"ref": ref.pk, "football": football.pk, "oil": oil.pk}
+
+
+@pytest.fixture(scope="module")
+def _stories_built(request, django_db_setup, django_db_blocker):
+    """The site and its three stories, built once for this module (each test's writes are
+    still rolled back after it)."""
+    with shared_rows(request, django_db_blocker, _stories_build) as pks:
+        yield pks
+
+
+@pytest.fixture
+def stories(_stories_built):
+    return {name: ArticlePage.objects.get(pk=pk) for name, pk in _stories_built.items()}
 
 
 def _api(client, **params):
