@@ -112,6 +112,26 @@ def _shared_rows_asked(request):
                     f"({_shared_open})", pytrace=False)
 
 
+@pytest.fixture(scope="module")
+def _home_built(request, django_db_setup, django_db_blocker):
+    with shared_rows(request, django_db_blocker, lambda: home_install().pk) as pk:
+        yield pk
+
+
+@pytest.fixture
+def shared_home(_home_built, db):
+    """`home`, installed once for the test module. A module whose database tests all use the
+    site takes it in place of `home`:
+
+        @pytest.fixture
+        def home(shared_home):
+            return shared_home
+    """
+    from nashra.news.models import HomePage
+
+    return HomePage.objects.get(pk=_home_built)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Tests marked `runs_last` go after every other (pytest-django has already put the

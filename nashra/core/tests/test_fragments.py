@@ -23,6 +23,12 @@ from nashra.news.models import Author
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
+
 @pytest.fixture(autouse=True)
 def _rendered(settings):
     settings.NASHRA_PAGE_CACHE = False  # every request below is a real render

@@ -11,6 +11,12 @@ from nashra.news.models import ArticlePage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
+
 def _at_path(slug, url_path, depth):
     return ArticlePage.objects.filter(slug=slug, url_path=url_path, depth=depth)[:2]
 

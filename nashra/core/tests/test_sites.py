@@ -12,6 +12,12 @@ from nashra.core.sites import site_for_request
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
+
 def _request(host):
     return RequestFactory().get("/", HTTP_HOST=host)
 

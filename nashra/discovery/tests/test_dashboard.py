@@ -9,6 +9,12 @@ from django.contrib.auth import get_user_model
 from nashra.discovery.models import HourlyViews
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
 NOW = dt.datetime(2026, 11, 30, 10, 30, tzinfo=dt.UTC)
 
 

@@ -12,6 +12,12 @@ from nashra.discovery.models import HourlyViews
 from nashra.discovery.services import beacon_signature, views_flush, views_record
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Firefox/130.0"
 NOW = dt.datetime(2026, 11, 30, 12, 30, tzinfo=dt.UTC)
 

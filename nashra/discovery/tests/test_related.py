@@ -15,6 +15,12 @@ from nashra.news.demo import REFERENCE_SECTION, reference_article
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
 LIBYA = [
     ("تونس تغلق معبر رأس جدير مع ليبيا بعد اشتباكات مسلحة قرب الحدود",
      "أغلقت السلطات التونسية معبر رأس جدير الحدودي مع ليبيا إثر اشتباكات بين مجموعات مسلحة "

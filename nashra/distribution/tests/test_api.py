@@ -7,6 +7,12 @@ from nashra.news.models import Author
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
+
 def _items(client, query=""):
     response = client.get(f"/api/v2/articles/{query}")
     assert response.status_code == 200, (query, response.content[:300])

@@ -14,6 +14,12 @@ from nashra.news.models import Author
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
+
 def _parse(client, url):
     response = client.get(url)
     assert response.status_code == 200, url

@@ -11,6 +11,12 @@ from nashra.news.models import Author
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
 NEWS_ARTICLE_REQUIRED = {
     "headline", "description", "image", "datePublished", "dateModified", "author", "publisher",
     "mainEntityOfPage", "articleSection", "keywords", "inLanguage", "isAccessibleForFree",

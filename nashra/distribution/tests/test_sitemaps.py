@@ -11,6 +11,12 @@ from lxml import etree
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
 DATA = Path(__file__).parent / "data"
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
       "image": "http://www.google.com/schemas/sitemap-image/1.1",

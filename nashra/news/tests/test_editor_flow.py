@@ -34,6 +34,12 @@ from nashra.news.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
 SECTION_PATH = "أخبار/عربية ودولية"
 HEADLINE = "وزراء الخارجية العرب يجتمعون في عمّان لبحث التهدئة"
 SLUG = "اجتماع-وزراء-الخارجية-في-عمان"

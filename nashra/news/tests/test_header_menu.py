@@ -10,6 +10,12 @@ from nashra.news.models import SectionPage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
+
 def _menu(client):
     html = client.get("/").content.decode()
     nav = html[html.index('class="site-nav"'):html.index("</nav>", html.index('class="site-nav"'))]

@@ -12,6 +12,12 @@ from nashra.news.models import ArticlePage, Author, SectionPage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def home(shared_home):
+    """The site, installed once for this module (every test here uses it)."""
+    return shared_home
+
+
 def _line(**fields) -> str:
     base = {
         "title": "الحكومة تعلن خطة جديدة للطاقة",
