@@ -25,14 +25,13 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import logging
 import re
 import secrets
 import time
 from collections.abc import Iterable
-from urllib.error import HTTPError, URLError
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
-from urllib.request import Request, urlopen
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
@@ -387,19 +386,13 @@ class HTTPPurgeBackend(HTTPBackend):
     that accepts the connection and never answers, and only logs a refusal."""
 
     def purge(self, url) -> None:
-        parts = urlsplit(url)
-        host = parts.hostname + (f":{parts.port}" if parts.port else "")
-        request = Request(
-            urlunsplit([self.cache_scheme, self.cache_netloc, parts.path, parts.query, ""]),
-            headers={"Host": host, "User-Agent": "nashra-purge"}, method="PURGE")
+        location = f"{self.cache_scheme}://{self.cache_netloc}"
         try:
-            with urlopen(request, timeout=settings.NASHRA_FRONT_CACHE_TIMEOUT):  # noqa: S310
-                pass  # the configured LOCATION's scheme, never a reader's
-        except HTTPError as error:
-            if error.code != 404:  # nothing cached under that URL: nothing to purge
-                raise FrontCacheError(f"{url}: HTTP {error.code}") from error
-        except (URLError, OSError) as error:
+            status, _ = _front_request("PURGE", location, url)
+        except (OSError, http.client.HTTPException) as error:  # refused, reset, timed out
             raise FrontCacheError(f"{url}: {error}") from error
+        if status not in (200, 404):  # 404: nothing cached under that URL, nothing to purge
+            raise FrontCacheError(f"{url}: HTTP {status}")
 
 
 def new_generation() -> int:
@@ -454,7 +447,6 @@ def front_refresh(urls: list[str]) -> list[str]:
     urls = [url for url in dict.fromkeys(urls) if url]
     if not urls or not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return []
-    from wagtail.contrib.frontend_cache.backends.http import HTTPBackend
     from wagtail.contrib.frontend_cache.utils import get_backends
 
     try:
@@ -477,8 +469,6 @@ def front_refresh(urls: list[str]) -> list[str]:
 
 
 def _http_refresh(name: str, location: str, urls: list[str]) -> list[str]:
-    import http.client
-
     warned = False
     for done, url in enumerate(urls):
         try:
@@ -505,10 +495,8 @@ def _http_refresh(name: str, location: str, urls: list[str]) -> list[str]:
 def _front_request(method: str, location: str, url: str,
                    headers: dict[str, str] | None = None):
     """Send METHOD for a page's full URL to the front cache at LOCATION (scheme://host:port)
-    with the page's own Host, as Wagtail's HTTPBackend does; (status, headers), body read."""
-    import http.client
-    from urllib.parse import urlsplit
-
+    with the page's own Host, as Wagtail's HTTPBackend does; (status, headers), body read.
+    Gives up after NASHRA_FRONT_CACHE_TIMEOUT: Wagtail's own request waits forever."""
     cache, page = urlsplit(location), urlsplit(url)
     connection_class = (http.client.HTTPSConnection if cache.scheme == "https"
                         else http.client.HTTPConnection)
@@ -517,7 +505,7 @@ def _front_request(method: str, location: str, url: str,
     target = (page.path or "/") + (f"?{page.query}" if page.query else "")
     try:
         connection.request(method, target, headers={
-            "Host": host, "User-Agent": "nashra-front-refresh", **(headers or {})})
+            "Host": host, "User-Agent": "nashra-front-cache", **(headers or {})})
         response = connection.getresponse()
         response.read()
         return response.status, response.headers

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger("nashra.tasks")
 
@@ -53,7 +55,7 @@ def later(task_obj, *args, **kwargs) -> None:
 def _transactional(backend) -> bool:
     # The database queue writes its row through the ORM, in the caller's transaction; the
     # immediate backend runs in it.
-    return type(backend).__name__ in ("DatabaseBackend", "ImmediateBackend")
+    return isinstance(backend, DatabaseBackend | ImmediateBackend)
 
 
 def retry(task_obj, attempt: int, *args, **kwargs) -> bool:

@@ -16,6 +16,10 @@ from nashra.core import changes
 from . import purge
 from .models import ArticlePage, Author, HomePage, SectionPage
 
+# Which write a Wagtail signal stands for.
+_REASONS = {page_published: "publish", page_unpublished: "unpublish", post_delete: "delete",
+            page_slug_changed: "rename"}
+
 
 @receiver(page_published, sender=ArticlePage)
 def _story_published(sender, instance, **kwargs):
@@ -23,13 +27,9 @@ def _story_published(sender, instance, **kwargs):
 
 
 @receiver(page_unpublished, sender=ArticlePage)
-def _story_unpublished(sender, instance, **kwargs):
-    changes.story_gone(story=instance, reason="unpublish")
-
-
 @receiver(post_delete, sender=ArticlePage)
-def _story_deleted(sender, instance, **kwargs):
-    changes.story_gone(story=instance, reason="delete")
+def _story_gone(sender, instance, signal, **kwargs):
+    changes.story_gone(story=instance, reason=_REASONS[signal])
 
 
 @receiver(post_page_move)
@@ -45,23 +45,11 @@ def _page_moved(sender, instance, **kwargs):
 
 @receiver(page_published, sender=SectionPage)
 @receiver(page_published, sender=HomePage)
-def _front_published(sender, instance, **kwargs):
-    changes.tree_changed(page=instance, reason="publish")
-
-
 @receiver(page_unpublished, sender=SectionPage)
-def _section_unpublished(sender, instance, **kwargs):
-    changes.tree_changed(page=instance, reason="unpublish")
-
-
 @receiver(post_delete, sender=SectionPage)
-def _section_deleted(sender, instance, **kwargs):
-    changes.tree_changed(page=instance, reason="delete")
-
-
 @receiver(page_slug_changed, sender=SectionPage)
-def _section_renamed(sender, instance, **kwargs):
-    changes.tree_changed(page=instance, reason="rename")
+def _tree_changed(sender, instance, signal, **kwargs):
+    changes.tree_changed(page=instance, reason=_REASONS[signal])
 
 
 @receiver(post_save, sender=PageViewRestriction)
