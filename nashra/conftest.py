@@ -64,6 +64,19 @@ def make_article(home):
 _shared_open: list[str] = []
 
 
+class _ScopeCase(TestCase):
+    databases = {"default"}
+
+    @classmethod
+    def tearDownClass(cls):
+        # Django's closes every connection after its rollback: on PostgreSQL that kills the
+        # transaction of an enclosing scope (a class's rows inside a module's, or a test's);
+        # SQLite's in-memory database ignores the close. Only the rollback, then the rest.
+        if cls._databases_support_transactions() and cls._databases_support_savepoints():
+            cls._rollback_atomics(cls.cls_atomics)
+        super(TestCase, cls).tearDownClass()
+
+
 @contextmanager
 def shared_rows(request, django_db_blocker, build):
     """For a class- or module-scoped fixture: the rows `build()` writes are kept for every test
@@ -77,7 +90,7 @@ def shared_rows(request, django_db_blocker, build):
     asked for by a test outside a class is built for that test alone. `build()`'s value is
     shared too: hand each test fresh objects (read again) when a test may change them.
     """
-    scope = type("SharedRows", (TestCase,), {"databases": {"default"}})
+    scope = type("SharedRows", (_ScopeCase,), {})
     with django_db_blocker.unblock():
         scope.setUpClass()
         try:
