@@ -339,7 +339,7 @@ def urls_purge(paths: Iterable[str], *, root_url: str, drop: bool = True) -> lis
     in the background keep serving the old copy until the new one is stored. Returns the full
     URLs sent to the front caches.
     """
-    paths = sorted({p for p in paths if p})
+    paths = list(dict.fromkeys(p for p in paths if p))  # in the caller's order: hot first
     if not paths:
         return []
     urls = [root_url.rstrip("/") + iri_to_uri(p) for p in paths]

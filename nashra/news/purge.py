@@ -47,6 +47,24 @@ def route_paths(home_path: str, route: str, slugs) -> list[str]:
     return paths
 
 
+def hot_paths(*, story: ArticlePage) -> list[str]:
+    """The pages most readers see of those showing `story`, most read first: its own page, the
+    home page and the first page of each section above it. An edit has the front caches
+    refresh these in the background (readers keep the old copy meanwhile); the rest of
+    `story_paths`, read far less, are dropped and rendered again by their next reader."""
+    own = page_path(story)
+    if own is None:
+        return []
+    home, sections = [], []
+    for ancestor in story.get_ancestors().specific().filter(depth__gt=1):
+        path = page_path(ancestor)
+        if path and isinstance(ancestor, HomePage):
+            home.append(path)
+        elif path and isinstance(ancestor, SectionPage):
+            sections.insert(0, path)  # the story's own section first
+    return [own, *home, *sections]
+
+
 def story_paths(*, story: ArticlePage) -> list[str]:
     own = page_path(story)
     if own is None:

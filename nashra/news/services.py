@@ -361,8 +361,9 @@ def story_purge(*, article: ArticlePage, gone: bool = False) -> list[str]:
     """Purge every page that shows `article` now or showed it at its last purge.
 
     `gone`: the story was unpublished, deleted or made private: it is forgotten after this
-    purge and dropped from the front caches at once; otherwise they may refresh it in the
-    background. Returns the URLs the front caches were told about.
+    purge and dropped from the front caches at once. Otherwise the front caches refresh its
+    hot pages (`purge.hot_paths`) in the background and drop the others. Returns the URLs the
+    front caches were told about.
     """
     paths = changes.story_paths(story=article)
     footprint = StoryFootprint.objects.filter(page_id=article.pk).first()
@@ -372,8 +373,15 @@ def story_purge(*, article: ArticlePage, gone: bool = False) -> list[str]:
     else:
         StoryFootprint.objects.update_or_create(page_id=article.pk,
                                                 defaults={"paths": sorted(set(paths))})
-    return pagecache.urls_purge([*old, *paths], root_url=purge.site_root_url(article),
-                                drop=gone)
+    root_url = purge.site_root_url(article)
+    if gone:
+        return pagecache.urls_purge([*old, *paths], root_url=root_url, drop=True)
+    # The hot pages are refreshed in place, in that order, ahead of the rest: refreshing every
+    # page one render after another kept an edit off the home page for seconds (issue 18).
+    hot = purge.hot_paths(story=article)
+    return (pagecache.urls_purge(hot, root_url=root_url, drop=False)
+            + pagecache.urls_purge([p for p in [*paths, *old] if p not in hot],
+                                   root_url=root_url, drop=True))
 
 
 def page_purge(*, page, drop: bool = False) -> list[str]:

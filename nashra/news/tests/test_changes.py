@@ -180,3 +180,27 @@ def test_every_event_has_subscribers_and_the_map_names_them():
     assert "nashra.news.subscribers.story_pages_dropped" in mapped["story_gone"]
     assert "nashra.distribution.subscribers.story_listed" in mapped["story_gone"]
     assert "nashra.discovery.subscribers.related_forget" in mapped["story_gone"]
+
+
+def test_an_edit_refreshes_its_hot_pages_first_and_drops_the_rest(
+        desk, monkeypatch, settings, django_capture_on_commit_callbacks):
+    """Readers of the story, the home page and its section keep the old copy until the new one
+    is stored, in that order; the other pages (tag, feeds, sitemaps, later listing pages) are
+    dropped, so a refresh of each of them one after another never delays the hot ones."""
+    from nashra.core import pagecache
+
+    told = []
+    monkeypatch.setattr(pagecache, "_front_tell", lambda urls, *, drop: told.append((urls, drop)))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_edit(desk)
+    refreshed = [urls for urls, drop in told if not drop]
+    dropped = {url for urls, drop in told if drop for url in urls}
+    assert refreshed == [[ROOT + quote(p) for p in (STORY, "/", WORLD, "/أخبار/")]]
+    assert ROOT + quote("/tag/غزة/") in dropped
+    assert any("/feeds/" in url for url in dropped)
+    assert not set(refreshed[0]) & dropped
+    # a story gone is dropped everywhere at once, never refreshed
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_unpublish(desk)
+    assert told and all(drop for _, drop in told)
