@@ -5,6 +5,8 @@ the form's CSRF token and signed fill-time token come from `form_token` (never c
 JavaScript runs; without JavaScript the browser's Origin header stands in for the CSRF token.
 """
 
+import re
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,7 +28,12 @@ from .models import Comment, CommentSettings
 
 OWN_COMMENT_SALT = "nashra.comments.own"
 OWN_COMMENT_PARAM = "comment"
-
+# The posting browser's key: a random value in a cookie set by the post's answer. The
+# `?comment=` link is signed with it, so the link shows a held comment in that browser only.
+# Not one of NASHRA_PAGE_CACHE_BYPASS_COOKIES: the poster's other pages still come from caches.
+OWN_COMMENT_COOKIE = "nashra_commenter"
+OWN_COMMENT_SECONDS = 60 * 60 * 24
+_BROWSER_KEY = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
@@ -65,20 +72,44 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def own_comment_token(comment: Comment) -> str:
-    return signing.TimestampSigner(salt=OWN_COMMENT_SALT).sign(str(comment.pk))
+def _browser_key(request) -> str:
+    key = request.COOKIES.get(OWN_COMMENT_COOKIE, "")
+    return key if _BROWSER_KEY.fullmatch(key) else ""
+
+
+def _own_signer(browser_key: str) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=f"{OWN_COMMENT_SALT}:{browser_key}")
+
+
+def own_comment_token(comment: Comment, *, browser_key: str) -> str:
+    return _own_signer(browser_key).sign(str(comment.pk))
 
 
 def own_comment_from(request):
-    """The reader's own just-posted comment named in the URL, if the signature is good."""
+    """The reader's own just-posted comment named in the URL: shown only in the browser that
+    posted it (the link is signed with its cookie), for a day, while held or published."""
     token = request.GET.get(OWN_COMMENT_PARAM, "")
-    if not token:
+    browser_key = _browser_key(request)
+    if not token or not browser_key:
         return None
     try:
-        pk = signing.TimestampSigner(salt=OWN_COMMENT_SALT).unsign(token, max_age=60 * 60 * 24)
+        pk = _own_signer(browser_key).unsign(token, max_age=OWN_COMMENT_SECONDS)
     except signing.BadSignature:
         return None
-    return Comment.objects.filter(pk=pk).exclude(status=Comment.Status.TRASH).first()
+    return Comment.objects.filter(
+        pk=pk, status__in=[Comment.Status.PENDING, Comment.Status.APPROVED]).first()
+
+
+def _own_comment_redirect(request, url: str, comment: Comment):
+    """To the story, with the link that shows the poster their comment, and the cookie that
+    makes the link theirs alone."""
+    browser_key = _browser_key(request) or secrets.token_urlsafe(24)
+    response = HttpResponseRedirect(
+        f"{url}?{OWN_COMMENT_PARAM}={own_comment_token(comment, browser_key=browser_key)}"
+        f"#comment-{comment.pk}")
+    response.set_cookie(OWN_COMMENT_COOKIE, browser_key, max_age=OWN_COMMENT_SECONDS, path="/",
+                        secure=request.is_secure(), httponly=True, samesite="Lax")
+    return response
 
 
 @csrf_exempt  # checked below, with the Origin fallback for cached pages without JavaScript
@@ -140,9 +171,7 @@ def post_comment(request, page_id: int):
     url = page.url or "/"
     if comment.status == Comment.Status.SPAM:
         return HttpResponseRedirect(f"{url}#comments")
-    return HttpResponseRedirect(
-        f"{url}?{OWN_COMMENT_PARAM}={own_comment_token(comment)}#comment-{comment.pk}"
-    )
+    return _own_comment_redirect(request, url, comment)
 
 
 def _public_status(comment: Comment) -> str:

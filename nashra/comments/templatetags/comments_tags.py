@@ -29,6 +29,13 @@ def comment_body(text: str) -> str:
     return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - nh3-cleaned above
 
 
+@register.filter
+def comment_plain(text: str) -> str:
+    """Plain text → escaped HTML with line breaks kept and links left as text: how a held
+    comment is shown to its poster (its links go live only once a moderator publishes it)."""
+    return mark_safe(escape(text).replace("\n", "<br>"))  # noqa: S308 - escaped
+
+
 _TS_MARK = "nashra-fill-token-goes-here"
 _blank: dict[str, str] = {}
 
