@@ -11,11 +11,16 @@ QURANIC_MARKS = frozenset(chr(c) for c in range(0x06D6, 0x06EE)) | frozenset(
 )
 
 ZERO_WIDTH = frozenset({"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"})
-BIDI_CONTROLS = frozenset(
-    {"\u061c", "\u200e", "\u200f"}
-    | {chr(c) for c in range(0x202A, 0x202F)}
-    | {chr(c) for c in range(0x2066, 0x206A)}
+# ALM, LRM, RLM: marks that set the direction of what is next to them and open nothing.
+BIDI_MARKS = frozenset({"\u061c", "\u200e", "\u200f"})
+# Embeddings and overrides (LRE RLE PDF LRO RLO) and isolates (LRI RLI FSI PDI): each opens or
+# closes a span of reordered text, which can run past the string it was written in.
+BIDI_SCOPES = frozenset(
+    {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x2066, 0x206A)}
 )
+BIDI_CONTROLS = BIDI_MARKS | BIDI_SCOPES
+# Letters and symbols drawn as empty space: the Hangul fillers and the blank Braille pattern.
+BLANK_GLYPHS = frozenset({"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"})
 
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"

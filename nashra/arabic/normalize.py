@@ -13,6 +13,8 @@ from .charsets import (
     ALEF_VARIANTS,
     ARABIC_INDIC_DIGITS,
     BIDI_CONTROLS,
+    BIDI_SCOPES,
+    BLANK_GLYPHS,
     FARSI_YEH,
     HAMZA_SEATS,
     HEH,
@@ -30,6 +32,10 @@ from .charsets import (
 from .digits import to_western_digits
 
 _INVISIBLES_RE = re.compile("[" + "".join(sorted(ZERO_WIDTH | BIDI_CONTROLS)) + "]")
+_BIDI_SCOPES_RE = re.compile("[" + "".join(sorted(BIDI_SCOPES)) + "]")
+# Unicode categories of what is drawn on its own: letters, numbers, punctuation, symbols.
+# Marks (M), format characters (Cf), controls (Cc) and separators (Z) are not.
+_DRAWN_CATEGORIES = frozenset("LNPS")
 _TASHKEEL_RE = re.compile("[" + "".join(sorted(TASHKEEL | QURANIC_MARKS)) + "]")
 _LETTER_FOLDS = str.maketrans(
     {
@@ -46,6 +52,19 @@ _LETTER_FOLDS = str.maketrans(
 def strip_invisibles(text: str) -> str:
     """Remove zero-width and bidi control characters."""
     return _INVISIBLES_RE.sub("", text)
+
+
+def strip_bidi_scopes(text: str) -> str:
+    """Remove the bidi controls that open or close a span (embeddings, overrides, isolates):
+    shown inside a page, such a span can reorder the text around the string it came in."""
+    return _BIDI_SCOPES_RE.sub("", text)
+
+
+def has_visible(text: str) -> bool:
+    """True when some character of `text` is drawn: a letter, digit, punctuation mark or symbol
+    that is not a blank glyph. Zero-width and bidi characters, spaces and marks alone are not."""
+    return any(ch not in BLANK_GLYPHS and unicodedata.category(ch)[0] in _DRAWN_CATEGORIES
+               for ch in text)
 
 
 def strip_tashkeel(text: str) -> str:

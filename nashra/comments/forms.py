@@ -2,9 +2,13 @@
 
 from django import forms
 
+from nashra.arabic.normalize import has_visible
+
 MAX_BODY = 5000
 _REQUIRED = "هذا الحقل مطلوب."
 _NUL = "يحتوي النص على محارف غير مسموح بها."
+_INVISIBLE_NAME = "الاسم لا يحتوي على حروف ظاهرة: اكتب اسمًا يمكن قراءته."
+_INVISIBLE_BODY = "التعليق لا يحتوي على نص ظاهر: اكتب تعليقك بحروف يمكن قراءتها."
 
 
 def _messages(**extra) -> dict:
@@ -44,4 +48,12 @@ class CommentForm(forms.Form):
         body = self.cleaned_data["body"].replace("\r\n", "\n")
         if not body.strip():
             raise forms.ValidationError(_REQUIRED, code="required")
+        if not has_visible(body):  # zero-width and bidi characters only
+            raise forms.ValidationError(_INVISIBLE_BODY, code="invisible")
         return body
+
+    def clean_author_name(self):
+        name = self.cleaned_data["author_name"]
+        if not has_visible(name):
+            raise forms.ValidationError(_INVISIBLE_NAME, code="invisible")
+        return name

@@ -5,6 +5,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import register_setting
 
+from nashra.arabic.normalize import strip_bidi_scopes
 from nashra.core.models import SharedSiteSetting
 
 
@@ -64,8 +65,9 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["page", "status", "created_at"])]
 
     def __str__(self):
-        excerpt = " ".join(self.body.split())[:60]
-        return f"{self.author_name}: {excerpt}"
+        # Shown in the admin and its messages: without the bidi controls that could reorder them.
+        excerpt = " ".join(strip_bidi_scopes(self.body).split())[:60]
+        return f"{strip_bidi_scopes(self.author_name)}: {excerpt}"
 
 
 class ArticleComments(models.Model):

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
+from nashra.arabic.normalize import strip_bidi_scopes
 from nashra.core import fragments
 
 from .. import selectors, services
@@ -21,9 +22,16 @@ _LINK_REL = "nofollow ugc noopener"
 
 
 @register.filter
+def bidi_safe(text: str) -> str:
+    """A reader's text without the bidi controls that open a span (embeddings, overrides,
+    isolates): put inside <bdi> or dir="auto", it then cannot reorder the page around it."""
+    return strip_bidi_scopes(text or "")
+
+
+@register.filter
 def comment_body(text: str) -> str:
     """Plain text → escaped HTML with line breaks kept and bare links made clickable."""
-    html = urlize(text, trim_url_limit=60, autoescape=True)
+    html = urlize(bidi_safe(text), trim_url_limit=60, autoescape=True)
     html = nh3.clean(html, tags={"a"}, attributes={"a": {"href"}}, link_rel=_LINK_REL,
                      url_schemes={"http", "https"})
     return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - nh3-cleaned above
@@ -33,7 +41,7 @@ def comment_body(text: str) -> str:
 def comment_plain(text: str) -> str:
     """Plain text → escaped HTML with line breaks kept and links left as text: how a held
     comment is shown to its poster (its links go live only once a moderator publishes it)."""
-    return mark_safe(escape(text).replace("\n", "<br>"))  # noqa: S308 - escaped
+    return mark_safe(escape(bidi_safe(text)).replace("\n", "<br>"))  # noqa: S308 - escaped
 
 
 _TS_MARK = "nashra-fill-token-goes-here"

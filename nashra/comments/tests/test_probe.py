@@ -74,3 +74,90 @@ def test_approved_comment_is_still_shown_to_all(client, post, article):
     response = post()
     services.comment_moderate(comment=last_comment(), action="approve")
     assert "تغطية ممتازة" in Client().get(response["Location"]).content.decode()
+
+
+# Code points that open or close a bidi scope (embeddings, overrides, isolates).
+BIDI_SCOPED = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_NAME = "\u202eسارة\u2069 \u2066ali"
+BIDI_BODY = "رأيي \u2069أن الخطة\u202e جيدة\nsecond \u2067line"
+
+
+def _scoped_controls(html: str) -> set[str]:
+    return {ch for ch in html if ch in BIDI_SCOPED}
+
+
+class TestInvisibleAndBidi(OnOneArticle):
+    """Bidi controls cannot reorder the page; a name or comment of invisible characters only
+    is refused."""
+
+    @pytest.mark.parametrize(
+        ("fields", "field", "message"),
+        [
+            ({"author_name": "\u200b\u200c\u200d"}, "author_name", "الاسم لا يحتوي على حروف ظاهرة"),
+            ({"author_name": "\u202e\u2066\u2069"}, "author_name", "الاسم لا يحتوي على حروف ظاهرة"),
+            ({"author_name": " \u200f\ufeff "}, "author_name", "الاسم لا يحتوي على حروف ظاهرة"),
+            ({"author_name": "\u3164\u3164"}, "author_name", "الاسم لا يحتوي على حروف ظاهرة"),  # Hangul filler
+            ({"author_name": "\u064e\u0651"}, "author_name", "الاسم لا يحتوي على حروف ظاهرة"),  # marks alone
+            ({"body": "\u200b\n\u202e\u2069\u200d"}, "body", "التعليق لا يحتوي على نص ظاهر"),
+            ({"body": "\u2800\u00ad\u2060"}, "body", "التعليق لا يحتوي على نص ظاهر"),  # braille blank
+        ],
+    )
+    def test_invisible_only_is_refused_in_arabic(self, post, fields, field, message):
+        response = post(**fields)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert Comment.objects.count() == 0
+        data = post(json=True, **fields).json()
+        assert not data["ok"] and message in data["errors"][field][0]["message"]
+
+    @pytest.mark.parametrize("name", ["سارة\u200c", "\u202bمحمد\u202c", "😀", "ن"])
+    def test_a_visible_name_with_marks_is_accepted(self, post, name):
+        assert post(author_name=name).status_code == 302
+
+    def _approved(self, post, **fields) -> Comment:
+        post(author_name=BIDI_NAME, body=BIDI_BODY, **fields)
+        comment = last_comment()
+        Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
+        comment.refresh_from_db()
+        return comment
+
+    def test_story_page_isolates_names_and_drops_bidi_scopes(self, client, post, article):
+        self._approved(post)
+        html = client.get(article.url).content.decode()
+        assert "سارة" in html and "جيدة" in html
+        assert _scoped_controls(html) == set()
+        assert '<bdi class="comment__author">سارة ali</bdi>' in html
+        assert '<div class="comment__body" dir="auto">رأيي أن الخطة جيدة<br>second line</div>' in html
+
+    def test_linked_name_is_isolated_too(self, client, post, article):
+        self._approved(post, author_url="https://sara.example.org")
+        html = client.get(article.url).content.decode()
+        assert _scoped_controls(html) == set()
+        assert ('<bdi class="comment__author"><a href="https://sara.example.org" '
+                'rel="nofollow ugc noopener">سارة ali</a></bdi>') in html
+
+    def test_json_answer_isolates_the_comment(self, post):
+        data = post(json=True, author_name=BIDI_NAME, body=BIDI_BODY).json()
+        assert data["ok"] and "سارة ali" in data["html"]
+        assert _scoped_controls(data["html"]) == set()
+
+    def test_reply_page_isolates_the_parent(self, client, post):
+        parent = self._approved(post)
+        html = client.get(f"/comments/reply/{parent.pk}/").content.decode()
+        assert _scoped_controls(html) == set()
+        assert '<bdi class="comment__author">سارة ali</bdi>' in html
+        assert '<div class="comment__body" dir="auto">رأيي أن الخطة جيدة<br>second line</div>' in html
+
+    def test_admin_pages_isolate_names_and_bodies(self, admin_client, post):
+        comment = self._approved(post)
+        pages = [
+            "/admin/snippets/comments/comment/",
+            f"/admin/nashra-comments/{comment.pk}/unapprove/",
+            f"/admin/nashra-comments/{comment.pk}/author/erase/",
+        ]
+        for url in pages:
+            response = admin_client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            assert "سارة ali" in html, url
+            assert _scoped_controls(html) == set(), url
