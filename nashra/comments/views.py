@@ -197,9 +197,12 @@ def form_token(request):
 def reply_form(request, comment_id: int):
     """Without JavaScript, "رد" leads here: the form, addressed to one comment."""
     parent = get_object_or_404(Comment, pk=comment_id, status=Comment.Status.APPROVED)
-    page = parent.page.specific
-    if not page.live:
+    # Only where the story itself is shown to anyone: not unpublished, not behind a password,
+    # a login or a group (on the story or a section above it).
+    page = Page.objects.live().public().filter(pk=parent.page_id).first()
+    if page is None:
         raise Http404
+    page = page.specific
     form = CommentForm(initial={"parent": parent.pk, "ts": services.fill_token_make()})
     return render(request, "comments/reply.html",
                   {"parent": parent, "page": page, "form": form, "title": "الرد على تعليق"})

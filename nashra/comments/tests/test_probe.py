@@ -161,3 +161,42 @@ class TestInvisibleAndBidi(OnOneArticle):
             html = response.content.decode()
             assert "سارة ali" in html, url
             assert _scoped_controls(html) == set(), url
+
+
+class TestReplyFormOnPrivateStories(OnOneArticle):
+    """/comments/reply/<id>/ shows a comment only where the story itself is public."""
+
+    def _parent(self, post) -> Comment:
+        post(body="نص تعليق على قصة خاصة")
+        comment = last_comment()
+        Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
+        return comment
+
+    def _refused(self, client, comment, title):
+        response = client.get(f"/comments/reply/{comment.pk}/")
+        html = response.content.decode()
+        assert response.status_code == 404
+        assert "الصفحة غير موجودة" in html
+        assert "نص تعليق على قصة خاصة" not in html and title not in html
+
+    def test_password_protected_story(self, client, post, article):
+        from wagtail.models import PageViewRestriction
+
+        comment = self._parent(post)
+        assert client.get(f"/comments/reply/{comment.pk}/").status_code == 200
+        PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password="سر")
+        self._refused(client, comment, article.title)
+
+    def test_story_in_a_section_for_logged_in_readers(self, client, post, article):
+        from wagtail.models import PageViewRestriction
+
+        comment = self._parent(post)
+        PageViewRestriction.objects.create(
+            page=article.get_parent(), restriction_type=PageViewRestriction.LOGIN)
+        self._refused(client, comment, article.title)
+
+    def test_unpublished_story(self, client, post, article):
+        comment = self._parent(post)
+        type(article).objects.filter(pk=article.pk).update(live=False)
+        self._refused(client, comment, article.title)
