@@ -9,7 +9,7 @@ from nashra.core import fragments
 from nashra.core.queries import Precompiled
 
 from . import keys
-from .models import ArticleComments, Comment
+from .models import ArticleComments, Comment, TrainingExample
 
 
 @dataclass
@@ -115,6 +115,13 @@ def author_history(*, email_keys) -> dict[str, dict[str, int]]:
     return {r["email_key"]: r for r in rows}
 
 
+def author_export(*, email: str) -> dict:
+    """What `nashra comments-export` prints and the admin's download holds: every comment
+    written with `email` and every copy the spam filter kept of what it learned from them."""
+    return {"email": email, "comments": comments_export(email=email),
+            "filter_examples": filter_examples_export(email=email)}
+
+
 def comments_export(*, email: str) -> list[dict]:
     """Everything stored about the comments written with `email`."""
     qs = Comment.objects.filter(email_key=keys.email_key(email)).select_related("page")
@@ -124,9 +131,26 @@ def comments_export(*, email: str) -> list[dict]:
             "parent_id": c.parent_id, "author_name": c.author_name,
             "author_email": c.author_email, "author_url": c.author_url, "body": c.body,
             "status": c.status, "created_at": c.created_at.isoformat(),
+            "spam_score": c.spam_score, "reasons": c.reasons,
+            "decided_at": c.decided_at.isoformat() if c.decided_at else None,
+            "filter_taught": c.taught_label,
             "ip_stored": "hashed truncated address" if c.ip_key else "none",
             "ip_prefix": c.ip_prefix,
             "user_agent": c.user_agent,
         }
         for c in qs.order_by("created_at")
+    ]
+
+
+def filter_examples_export(*, email: str) -> list[dict]:
+    """The filter's own copies (name, website, text) of the lessons taken from `email`'s comments
+    or recorded with that address: what comments_erase_author deletes with them."""
+    key = keys.email_key(email)
+    rows = TrainingExample.objects.filter(Q(email_key=key) | Q(comment__email_key=key))
+    return [
+        {
+            "id": t.pk, "label": t.label, "source": t.source, "author": t.author, "url": t.url,
+            "body": t.body, "comment_id": t.comment_id, "created_at": t.created_at.isoformat(),
+        }
+        for t in rows.order_by("pk")
     ]

@@ -175,8 +175,7 @@ def author_export_view(request, comment_id: int):
     if not _can_moderate(request.user):
         raise PermissionDenied
     comment = get_object_or_404(Comment, pk=comment_id)
-    data = {"email": comment.author_email,
-            "comments": selectors.comments_export(email=comment.author_email)}
+    data = selectors.author_export(email=comment.author_email)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="comments-{comment.pk}.json"'

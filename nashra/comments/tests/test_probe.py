@@ -4,11 +4,15 @@ The tests never rely on the spam filter's verdict (it is being rewritten): where
 held comment it holds it itself.
 """
 
+import io
+import json
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
-from nashra.comments import services
-from nashra.comments.models import Comment
+from nashra.comments import keys, services
+from nashra.comments.models import Comment, TrainingExample
 
 from .conftest import OnOneArticle, last_comment
 
@@ -200,3 +204,37 @@ class TestReplyFormOnPrivateStories(OnOneArticle):
         comment = self._parent(post)
         type(article).objects.filter(pk=article.pk).update(live=False)
         self._refused(client, comment, article.title)
+
+
+class TestExport(OnOneArticle):
+    """`comments-export` and the admin's download hold everything kept about the commenter."""
+
+    def test_the_filters_copies_scores_and_reasons_are_exported(self, post, admin_client):
+        post(author_name="هند", author_email="Hind@example.org", body="تعليقي عن الخطة",
+             author_url="https://hind.example.org")
+        comment = last_comment()
+        Comment.objects.filter(pk=comment.pk).update(spam_score=0.42, reasons=["رابط في الاسم"])
+        hind = keys.email_key("hind@example.org")
+        TrainingExample.objects.create(  # a moderator's decision on her comment
+            label="ham", source=TrainingExample.Source.MODERATOR, author="هند",
+            url="https://hind.example.org", body="تعليقي عن الخطة", email_key=hind, comment=comment)
+        TrainingExample.objects.create(  # a lesson from a file, with her address
+            label="spam", source=TrainingExample.Source.IMPORT, author="هند ٢",
+            url="https://old.example.org", body="درس من ملف قديم", email_key=hind)
+        TrainingExample.objects.create(  # someone else's
+            label="spam", source=TrainingExample.Source.IMPORT, author="غيرها", body="ليس لها",
+            email_key=keys.email_key("other@example.org"))
+
+        out = io.StringIO()
+        call_command("comments_export", "HIND@example.org", stdout=out)
+        download = admin_client.get(f"/admin/nashra-comments/{comment.pk}/author/export/")
+        for data in (json.loads(out.getvalue()), json.loads(download.content)):
+            (exported,) = data["comments"]
+            assert exported["spam_score"] == 0.42
+            assert exported["reasons"] == ["رابط في الاسم"]
+            lessons = sorted(data["filter_examples"], key=lambda e: e["body"])
+            assert [(e["label"], e["source"], e["author"], e["url"], e["body"]) for e in lessons] == [
+                ("ham", "moderator", "هند", "https://hind.example.org", "تعليقي عن الخطة"),
+                ("spam", "import", "هند ٢", "https://old.example.org", "درس من ملف قديم"),
+            ]
+            assert lessons[0]["comment_id"] == comment.pk and lessons[0]["created_at"]
