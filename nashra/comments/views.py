@@ -5,18 +5,23 @@ the form's CSRF token and signed fill-time token come from `form_token` (never c
 JavaScript runs; without JavaScript the browser's Origin header stands in for the CSRF token.
 """
 
+import functools
+import logging
 import re
 import secrets
 from urllib.parse import urlsplit
 
+import redis
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -25,6 +30,8 @@ from wagtail.models import Page
 from . import services
 from .forms import CommentForm
 from .models import Comment, CommentSettings
+
+logger = logging.getLogger("nashra.comments")
 
 OWN_COMMENT_SALT = "nashra.comments.own"
 OWN_COMMENT_PARAM = "comment"
@@ -46,6 +53,36 @@ def _error(request, message: str, *, status: int, page=None, form=None):
     return render(request, "comments/error.html",
                   {"message": message, "page": page, "form": form, "title": "تعذر نشر التعليق"},
                   status=status)
+
+
+# The database or Redis not answering: a passing outage, which the reader may retry.
+OUTAGES = (OperationalError, InterfaceError, redis.exceptions.ConnectionError,
+           redis.exceptions.TimeoutError)
+OUTAGE_RETRY_SECONDS = 60
+OUTAGE_MESSAGE = "تعذر إرسال تعليقك الآن بسبب عطل مؤقت في الموقع. حاول مرة أخرى بعد دقيقة."
+
+
+def outage_answered(view):
+    """A view whose database or Redis is down answers 503 with Retry-After and an Arabic
+    message: JSON to comments.js, a page that needs neither to a browser without JavaScript."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except OUTAGES:
+            logger.exception("comments: %s answered 503, a backing service is down", request.path)
+            if _wants_json(request):
+                response = JsonResponse({"ok": False, "message": OUTAGE_MESSAGE, "errors": {}},
+                                        status=503)
+            else:  # no request context: its processors may need the database
+                response = HttpResponse(render_to_string(
+                    "comments/unavailable.html", {"message": OUTAGE_MESSAGE}), status=503)
+            response["Retry-After"] = str(OUTAGE_RETRY_SECONDS)
+            add_never_cache_headers(response)
+            return response
+
+    return wrapped
 
 
 def _same_origin(request) -> bool:
@@ -115,6 +152,7 @@ def _own_comment_redirect(request, url: str, comment: Comment):
 @csrf_exempt  # checked below, with the Origin fallback for cached pages without JavaScript
 @require_POST
 @never_cache
+@outage_answered
 def post_comment(request, page_id: int):
     ip = _client_ip(request)
     if services.rate_refused(ip=ip):  # first: a flood costs one cache read a post
@@ -187,6 +225,7 @@ def _outcome_message(comment: Comment) -> str:
 
 @require_GET
 @never_cache
+@outage_answered
 def form_token(request):
     """A fresh CSRF token (and cookie) and fill-time token for a form on a cached page."""
     return JsonResponse({"csrf": get_token(request), "ts": services.fill_token_make()})

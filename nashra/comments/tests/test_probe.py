@@ -238,3 +238,85 @@ class TestExport(OnOneArticle):
                 ("spam", "import", "هند ٢", "https://old.example.org", "درس من ملف قديم"),
             ]
             assert lessons[0]["comment_id"] == comment.pk and lessons[0]["created_at"]
+
+
+_CACHE_CALLS = ("get", "set", "add", "incr", "decr", "delete", "get_many", "set_many",
+                "delete_many", "has_key", "touch")
+
+
+@pytest.fixture
+def redis_down(monkeypatch):
+    """Every call to the cache fails as redis-py fails when Redis is unreachable."""
+    import redis
+    from django.core.cache import caches
+
+    def refuse(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+
+    for name in _CACHE_CALLS:
+        monkeypatch.setattr(type(caches["default"]), name, refuse)
+
+
+@pytest.fixture
+def database_down():
+    """Every query fails as it does when the database server is gone."""
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+def _assert_json_503(response):
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert int(response["Retry-After"]) > 0
+    data = response.json()
+    assert data["ok"] is False and "حاول مرة أخرى" in data["message"]
+    assert "never" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+class TestOutages(OnOneArticle):
+    """With the database or Redis down, comments.js gets a JSON 503 it can show, never HTML."""
+
+    def _post(self, article, old_token, *, json_client=True):
+        headers = {"Origin": "http://testserver"}
+        if json_client:
+            headers["Accept"] = "application/json"
+        return Client(raise_request_exception=False).post(
+            f"/comments/post/{article.pk}/",
+            {"body": "تعليق وقت العطل", "author_name": "سارة", "author_email": "s@example.org",
+             "ts": old_token}, headers=headers)
+
+    def test_post_with_redis_down(self, article, old_token, redis_down):
+        _assert_json_503(self._post(article, old_token))
+
+    def test_post_with_the_database_down(self, article, old_token, database_down):
+        _assert_json_503(self._post(article, old_token))
+
+    def test_a_browser_without_javascript_gets_an_arabic_503_page(self, article, old_token,
+                                                                  database_down):
+        response = self._post(article, old_token, json_client=False)
+        assert response.status_code == 503 and int(response["Retry-After"]) > 0
+        assert "حاول مرة أخرى" in response.content.decode()
+
+
+@pytest.mark.parametrize("down", ["redis_down", "database_down"])
+def test_token_answers_json(request, monkeypatch, down, db):
+    """The token reads neither the database nor Redis today: here it does, as it may one day."""
+    from django.core.cache import cache
+
+    request.getfixturevalue(down)
+    make = services.fill_token_make
+
+    def reading_both():
+        cache.get("nashra:comments:anything")
+        Comment.objects.exists()
+        return make()
+
+    monkeypatch.setattr(services, "fill_token_make", reading_both)
+    _assert_json_503(Client(raise_request_exception=False).get(
+        "/comments/token/", headers={"Accept": "application/json"}))

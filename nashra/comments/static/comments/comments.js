@@ -15,6 +15,7 @@
       tokenPromise = fetch("/comments/token/", { credentials: "same-origin", cache: "no-store" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
+          if (!data.csrf) throw new Error(data.message);  // a 503: ask again on sending
           form.elements.csrfmiddlewaretoken.value = data.csrf;
           form.elements.ts.value = data.ts;
         })
