@@ -40,7 +40,8 @@ class Comment(models.Model):
     status_before_trash = models.CharField(max_length=16, blank=True, editable=False)
     spam_score = models.FloatField("درجة الإزعاج", null=True, blank=True)
     reasons = models.JSONField("الأسباب", default=list, blank=True)
-    # Keyed hash of the truncated address (IPv4 /24, IPv6 /48); never the address itself.
+    # Keyed hash of the network the rate limit counts (keys.rate_network: by default the IPv4
+    # address, the IPv6 /64); never the address itself.
     ip_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # The truncated address itself, kept only when Akismet is on: Akismet wants an address
     # with each moderator's report, and the full one is never stored.

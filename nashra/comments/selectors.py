@@ -134,7 +134,8 @@ def comments_export(*, email: str) -> list[dict]:
             "spam_score": c.spam_score, "reasons": c.reasons,
             "decided_at": c.decided_at.isoformat() if c.decided_at else None,
             "filter_taught": c.taught_label,
-            "ip_stored": "hashed truncated address" if c.ip_key else "none",
+            "ip_stored": "keyed hash of the address (IPv4) or its network (IPv6)"
+            if c.ip_key else "none",
             "ip_prefix": c.ip_prefix,
             "user_agent": c.user_agent,
         }

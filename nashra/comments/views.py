@@ -27,6 +27,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
+from nashra.arabic.digits import to_arabic_indic_digits
+
 from . import services
 from .forms import CommentForm
 from .models import Comment, CommentSettings
@@ -247,9 +249,18 @@ def reply_form(request, comment_id: int):
                   {"parent": parent, "page": page, "form": form, "title": "الرد على تعليق"})
 
 
+def _bits_of(version: int, prefix: int, whole: int) -> str:
+    if prefix >= whole:
+        return f"عنوان IPv{version} كاملًا"
+    return f"أول {to_arabic_indic_digits(str(prefix))} بتًا من عنوان IPv{version}"
+
+
 @require_GET
 def privacy(request):
     akismet = bool(getattr(settings, "AKISMET_API_KEY", ""))
     config = CommentSettings.for_request(request)
+    rate_scope = "، و".join([_bits_of(4, settings.NASHRA_COMMENT_RATE_IPV4_PREFIX, 32),
+                             _bits_of(6, settings.NASHRA_COMMENT_RATE_IPV6_PREFIX, 128)])
     return render(request, "comments/privacy.html",
-                  {"akismet": akismet, "config": config, "title": "كيف نعالج بيانات التعليقات"})
+                  {"akismet": akismet, "config": config, "rate_scope": rate_scope,
+                   "title": "كيف نعالج بيانات التعليقات"})

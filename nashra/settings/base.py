@@ -97,6 +97,11 @@ CLOUDFLARE_API_TOKEN = os.environ.get("NASHRA_CLOUDFLARE_API_TOKEN", "")
 CLOUDFRONT_DISTRIBUTION_ID = os.environ.get("NASHRA_CLOUDFRONT_DISTRIBUTION_ID", "")
 # Comments are also checked by Akismet (a foreign cloud service) when a key is given.
 AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
+# Comment rate limits count a reader's posts under this many leading bits of the address: the
+# whole IPv4 address and an IPv6 /64 (one home or phone), so readers behind one carrier-grade
+# NAT or provider do not share a limit; shorter prefixes count whole networks together.
+COMMENT_RATE_IPV4_PREFIX = int(os.environ.get("NASHRA_COMMENT_RATE_IPV4_PREFIX", "32"))
+COMMENT_RATE_IPV6_PREFIX = int(os.environ.get("NASHRA_COMMENT_RATE_IPV6_PREFIX", "64"))
 # -------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -351,6 +356,10 @@ NASHRA_HEADLINE_MAX_LENGTH = 255
 
 # --- comments (nashra.comments; docs/comments.md) -------------------------------------
 # The scheduler deletes spam and trash past retention every minute (NASHRA_SCHEDULER_JOBS).
+# Posts per hour are counted per network of this many leading bits (nashra.comments.keys.ip_key;
+# 1-32 and 1-128, checked at start): by default one IPv4 address, one IPv6 /64.
+NASHRA_COMMENT_RATE_IPV4_PREFIX = COMMENT_RATE_IPV4_PREFIX
+NASHRA_COMMENT_RATE_IPV6_PREFIX = COMMENT_RATE_IPV6_PREFIX
 NASHRA_COMMENT_MODERATOR = "nashra.comments.moderation.CommentModerator"
 NASHRA_COMMENT_SPAM_BACKENDS = {
     "local": {"BACKEND": "nashra.comments.spam.backends.LocalBackend"},

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from nashra.comments import keys, services
-from nashra.comments.models import Comment, TrainingExample
+from nashra.comments.models import Comment, CommentSettings, TrainingExample
 
 from .conftest import OnOneArticle, last_comment
 
@@ -320,3 +320,64 @@ def test_token_answers_json(request, monkeypatch, down, db):
     monkeypatch.setattr(services, "fill_token_make", reading_both)
     _assert_json_503(Client(raise_request_exception=False).get(
         "/comments/token/", headers={"Accept": "application/json"}))
+
+
+class TestRatePerAddress(OnOneArticle):
+    """Readers behind one carrier-grade NAT or one IPv6 provider do not share a limit."""
+
+    def test_a_neighbour_in_the_same_ipv4_slash_24_is_not_refused(self, post, article):
+        config = CommentSettings.for_site(article.get_site())
+        config.posts_per_ip_per_hour = 1  # refused from the third post (HARD_RATE_FACTOR)
+        config.save()
+        for i in range(3):
+            post(body=f"تعليق رقم {i} من العنوان نفسه", author_email=f"r{i}@example.org",
+                 ip="198.51.100.7")
+        assert post(body="ومرة أخرى", ip="198.51.100.7").status_code == 429
+        assert post(body="تعليق الجار", ip="198.51.100.8").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "shared"),
+    [
+        ("198.51.100.7", "198.51.100.7", True),
+        ("198.51.100.7", "198.51.100.8", False),  # one carrier NAT's /24, two readers
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", True),  # one home's /64
+        ("2001:db8:1:2::1", "2001:db8:1:3::1", False),  # the next /64, another home
+        ("::ffff:198.51.100.7", "198.51.100.7", True),  # IPv4 written as IPv6
+    ],
+)
+def test_rate_key_per_address(a, b, shared):
+    assert (keys.ip_key(a) == keys.ip_key(b)) is shared
+    assert keys.ip_key(a)
+
+
+def test_rate_prefixes_are_settings(settings):
+    settings.NASHRA_COMMENT_RATE_IPV4_PREFIX = 24
+    settings.NASHRA_COMMENT_RATE_IPV6_PREFIX = 48
+    assert keys.ip_key("198.51.100.7") == keys.ip_key("198.51.100.8")
+    assert keys.ip_key("2001:db8:1:2::1") == keys.ip_key("2001:db8:1:3::1")
+    assert keys.ip_key("not an address") == ""
+
+
+def test_what_akismet_is_sent_is_unchanged():
+    assert keys.truncate_ip("198.51.100.7") == "198.51.100.0"
+    assert keys.truncate_ip("2001:db8:1:2::1") == "2001:db8:1::"
+
+
+@pytest.mark.parametrize(("v4", "v6", "ok"), [(32, 64, True), (24, 48, True), (33, 64, False),
+                                              (32, 129, False), ("32", 64, False),
+                                              (0, 64, False)])
+def test_bad_rate_prefixes_fail_the_system_check(settings, v4, v6, ok):
+    from nashra.comments.apps import rate_prefix_check
+
+    settings.NASHRA_COMMENT_RATE_IPV4_PREFIX = v4
+    settings.NASHRA_COMMENT_RATE_IPV6_PREFIX = v6
+    assert (rate_prefix_check(None) == []) is ok
+
+
+def test_privacy_page_says_what_the_address_hash_covers(client, settings, db):
+    html = client.get("/comments/privacy/").content.decode()
+    assert "عنوان IPv4 كاملًا" in html and "أول ٦٤ بتًا من عنوان IPv6" in html
+    settings.NASHRA_COMMENT_RATE_IPV4_PREFIX = 24
+    html = client.get("/comments/privacy/").content.decode()
+    assert "أول ٢٤ بتًا من عنوان IPv4" in html
