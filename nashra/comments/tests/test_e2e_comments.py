@@ -63,10 +63,13 @@ def test_post_reply_and_remember_without_reload(live_server, story, page):
     page.goto(live_server.url + story.url)
     page.evaluate("window.__sameDocument = true")
     page.locator("[data-remember] input").check()
+    expect(page.locator(".comments__empty")).to_be_visible()
     _fill_and_send(page, "أتفق مع ما جاء في الخبر، شكرًا للتغطية.")
     expect(page.locator("[data-status]")).to_have_text("شكرًا لك، نُشر تعليقك.")
     expect(page.locator(".comments__list .comment__body")).to_have_text(
         "أتفق مع ما جاء في الخبر، شكرًا للتغطية.")
+    # «لا تعليقات بعد» goes with the first comment.
+    expect(page.locator(".comments__empty")).to_have_count(0)
     assert page.evaluate("window.__sameDocument") is True  # no reload
     assert "reem@example.org" in page.evaluate("localStorage.getItem('nashra.commenter')")
 

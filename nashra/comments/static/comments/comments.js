@@ -102,6 +102,8 @@
           if (!list) { list = document.createElement("ol"); list.className = "comments__list"; home.before(list); }
         }
         list.appendChild(item);
+        var empty = document.querySelector(".comments__empty");  // «لا تعليقات بعد»
+        if (empty) { empty.remove(); }
       }
       form.elements.body.value = "";
       setReply(null);
