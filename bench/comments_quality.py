@@ -1,98 +1,136 @@
-"""Quality and speed of the local comment filter on the held-out labelled set.
+"""Quality of the comment filter on the held-out labelled set, as the site decides.
 
-    .venv/bin/python bench/comments_quality.py [--hold 0.5] [--spam 0.9] [--repeat 20]
+    .venv/bin/python bench/comments_quality.py [--misses] [--cv]
 
 Trains the shipped model from nashra/comments/spam/data/train.jsonl exactly as the app does,
-then scores nashra/comments/spam/data/test.jsonl (kept apart: no body appears in both) and
-prints spam recall and the false-positive rate on genuine comments at the two thresholds,
-per-kind misses, and the scoring latency of one comment at a time (p50/p95/max).
-No Django needed: the filter is pure Python + scikit-learn.
+then decides every comment of data/test.jsonl (never taught: no body appears in two files) with
+the site's policy (nashra.comments.moderation.CommentModerator.decide, default settings, no
+cheap checks): published, held or spam. Then teaches data/learn.jsonl as `nashra
+learn-comments` would (retrain from shipped + lessons, and the memory of lessons) and decides
+the test set again. Prints, before and after: genuine filed as spam, genuine held, spam held or
+filed, spam filed; per-kind errors; a reliability table of the calibrated score (what share of
+comments scored in each band were spam); with --cv, the same from 5-fold cross-validation on
+train + learn (a second opinion that does not depend on the one test set).
 """
 
 import argparse
-import statistics
+import os
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nashra.settings.test")
 
+import django  # noqa: E402
+
+django.setup()
+
+from nashra.comments.models import CommentSettings  # noqa: E402
+from nashra.comments.moderation import CheapChecks, CommentModerator  # noqa: E402
 from nashra.comments.spam import classifier  # noqa: E402
+from nashra.comments.spam.backends import Verdict  # noqa: E402
 
 
-def rates(examples, scores, threshold):
-    spam = [s for e, s in zip(examples, scores, strict=True) if e.y]
-    ham = [s for e, s in zip(examples, scores, strict=True) if not e.y]
-    recall = sum(s >= threshold for s in spam) / len(spam)
-    fpr = sum(s >= threshold for s in ham) / len(ham)
-    return recall, fpr, len(spam), len(ham)
+def decide(model, memory, examples, config):
+    """(decision, calibrated score) per example, as LocalBackend + the moderator decide."""
+    moderator = CommentModerator(config)
+    out = []
+    for e in examples:
+        result = classifier.score(model, e, memory=memory)
+        offers = set(result.signals.offers) - {"call"}
+        verdict = Verdict(score=result.spam, reasons=tuple(classifier.reasons(result)),
+                          same_as=result.same_as,
+                          offer_with_contact=bool(offers) and result.signals.contact)
+        out.append((moderator.decide(CheapChecks(), [verdict]).status, result.spam))
+    return out
+
+
+def figures(examples, decisions) -> dict:
+    ham = [d for e, (d, _) in zip(examples, decisions, strict=True) if not e.y]
+    spam = [d for e, (d, _) in zip(examples, decisions, strict=True) if e.y]
+    return {
+        "genuine filed as spam": (sum(d == "spam" for d in ham), len(ham)),
+        "genuine held": (sum(d == "pending" for d in ham), len(ham)),
+        "spam held or filed": (sum(d != "approved" for d in spam), len(spam)),
+        "spam filed": (sum(d == "spam" for d in spam), len(spam)),
+    }
+
+
+def show(title, examples, decisions, rows, misses: bool):
+    print(f"\n{title}")
+    for name, (n, total) in figures(examples, decisions).items():
+        print(f"  {name:<24} {n:>4} / {total:<4} {100 * n / max(total, 1):6.1f} %")
+    wrong = Counter()
+    for row, e, (d, s) in zip(rows, examples, decisions, strict=True):
+        bad = (e.y and d == "approved") or (not e.y and d != "approved")
+        wrong[row.get("kind", "?")] += bad
+        if bad and misses:
+            print(f"    [{e.label}/{row.get('kind')}] {d} {s:.3f} {e.author[:20]} | {e.body[:80]}")
+    print("  errors by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(wrong.items()) if v))
+
+
+def reliability(examples, scores, bands=(0, .1, .3, .5, .7, .9, .97, 1.0001)):
+    print("\n  calibrated score   comments   spam among them")
+    for low, high in zip(bands, bands[1:], strict=False):
+        inside = [e.y for e, s in zip(examples, scores, strict=True) if low <= s < high]
+        if inside:
+            print(f"  {low:.2f}-{min(high, 1):.2f}          {len(inside):>5}      "
+                  f"{100 * sum(inside) / len(inside):5.1f} %")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hold", type=float, default=0.5)
-    parser.add_argument("--spam", type=float, default=0.9)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--cv", type=int, default=5, help="folds of cross-validation on train")
-    args = parser.parse_args()
-
-    train = classifier.load_jsonl(classifier.TRAIN_FILE)
-    test = classifier.load_jsonl(classifier.TEST_FILE)
-    overlap = {e.body for e in train} & {e.body for e in test}
-    print(f"train: {len(train)} comments {dict(Counter(e.label for e in train))}")
-    print(f"test:  {len(test)} comments {dict(Counter(e.label for e in test))}; "
-          f"bodies in both: {len(overlap)}")
-    start = time.perf_counter()
-    est = classifier.train(train)
-    print(f"training: {time.perf_counter() - start:.2f} s")
-
-    scores = classifier.score_many(est, test)
-    for name, threshold in (("hold (not published)", args.hold), ("spam", args.spam)):
-        recall, fpr, n_spam, n_ham = rates(test, scores, threshold)
-        print(f"threshold {threshold:.2f} {name}: spam recall {recall:.3f} ({n_spam} spam), "
-              f"false-positive rate {fpr:.3f} ({n_ham} genuine)")
-    kinds = {}
     import json
 
-    raw = [json.loads(line) for line in classifier.TEST_FILE.read_text("utf-8").splitlines()]
-    for row, e, s in zip(raw, test, scores, strict=True):
-        missed = (e.y and s < args.hold) or (not e.y and s >= args.hold)
-        total, wrong = kinds.get(row["kind"], (0, 0))
-        kinds[row["kind"]] = (total + 1, wrong + missed)
-        if missed:
-            print(f"  miss [{e.label}/{row['kind']}] {s:.3f} {e.body[:70]}")
-    print("per kind (wrong at the hold threshold / total):",
-          ", ".join(f"{k} {w}/{t}" for k, (t, w) in sorted(kinds.items())))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--misses", action="store_true", help="print every wrong decision")
+    parser.add_argument("--cv", action="store_true")
+    args = parser.parse_args()
+    config = CommentSettings()
+    print(f"policy: hold at {config.hold_threshold}, spam (offer + contact) at "
+          f"{config.spam_threshold}")
+
+    def rows_of(path):
+        return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+    train, learn, test = (classifier.load_jsonl(p) for p in (
+        classifier.TRAIN_FILE, classifier.LEARN_FILE, classifier.TEST_FILE))
+    test_rows = rows_of(classifier.TEST_FILE)
+    for name, data in (("train", train), ("learn", learn), ("test", test)):
+        print(f"{name}: {len(data)} comments {dict(Counter(e.label for e in data))}")
+    bodies = [{e.body for e in d} for d in (train, learn, test)]
+    print(f"bodies in two files: {len((bodies[0] & bodies[1]) | (bodies[0] & bodies[2]) | (bodies[1] & bodies[2]))}")
+
+    start = time.perf_counter()
+    shipped = classifier.train(train)
+    print(f"training the shipped model: {time.perf_counter() - start:.1f} s")
+    before = decide(shipped, classifier.Memory(), test, config)
+    show("as shipped (test set)", test, before, test_rows, args.misses)
+    reliability(test, [s for _, s in before])
+
+    start = time.perf_counter()
+    taught = classifier.train(train + learn)
+    print(f"\nretraining with {len(learn)} lessons: {time.perf_counter() - start:.1f} s")
+    after = decide(taught, classifier.Memory(learn), test, config)
+    show("after learning data/learn.jsonl (test set)", test, after, test_rows, args.misses)
+    reliability(test, [s for _, s in after])
 
     if args.cv:
-        # A second opinion that does not depend on the one test set: k-fold on the training set.
-        import random
-
-        order = list(range(len(train)))
-        random.Random(1).shuffle(order)
-        cv_scores = [0.0] * len(train)
-        for k in range(args.cv):
-            held = set(order[k::args.cv])
-            model = classifier.train([train[i] for i in order if i not in held])
+        everything = train + learn
+        rows = rows_of(classifier.TRAIN_FILE) + rows_of(classifier.LEARN_FILE)
+        scores, decisions = [0.0] * len(everything), [None] * len(everything)
+        folds = 5
+        for k in range(folds):
+            held = set(range(k, len(everything), folds))
+            model = classifier.train([e for i, e in enumerate(everything) if i not in held])
             idx = sorted(held)
-            for i, p in zip(idx, classifier.score_many(model, [train[i] for i in idx]),
-                            strict=True):
-                cv_scores[i] = p
-        recall, fpr, n_spam, n_ham = rates(train, cv_scores, args.hold)
-        print(f"{args.cv}-fold cross-validation on train at {args.hold:.2f}: spam recall "
-              f"{recall:.3f} ({n_spam}), false-positive rate {fpr:.3f} ({n_ham})")
-
-    timings = []
-    for _ in range(args.repeat):
-        for e in test:
-            t0 = time.perf_counter()
-            classifier.score(est, e)
-            timings.append((time.perf_counter() - t0) * 1000)
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"scoring one comment ({len(timings)} calls): p50 {statistics.median(timings):.2f} ms, "
-          f"p95 {p95:.2f} ms, max {timings[-1]:.2f} ms")
+            for i, d in zip(idx, decide(model, classifier.Memory(), [everything[i] for i in idx],
+                                        config), strict=True):
+                decisions[i] = d
+        show(f"{folds}-fold cross-validation on train + learn", everything, decisions, rows,
+             args.misses)
+        reliability(everything, [s for _, s in decisions])
 
 
 if __name__ == "__main__":

@@ -143,6 +143,8 @@ class FilterState(models.Model):
     version = models.PositiveIntegerField(default=1)
     model = models.BinaryField()
     decisions = models.PositiveIntegerField(default=0)
+    # The last lesson (TrainingExample pk) the stored model was trained with.
+    trained_through = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

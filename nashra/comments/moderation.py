@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from nashra.arabic.digits import to_arabic_indic_digits
 
 from .models import Comment
-from .spam.backends import Submission, get_backends
+from .spam.backends import Submission, Verdict, get_backends
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class CheapChecks:
     too_fast: bool = False
     over_rate: bool = False
     duplicate: bool = False
+    repeat_of_spam: bool = False  # the same words as a comment already filed as spam
 
 
 @dataclass(frozen=True)
@@ -64,28 +65,44 @@ class CommentModerator:
 
     # --- what becomes of a stored comment ----------------------------------------------
     def moderate(self, comment: Comment, checks: CheapChecks, submission: Submission) -> Decision:
-        hard = self._cheap_reasons(checks)
+        """Spam only on certain, explainable evidence; held when unsure; published otherwise.
+
+        Spam: the honeypot; a near-repeat of a comment a moderator marked spam; a backend sure
+        on its own (Akismet's "discard"); or a known spam offer with a way to reach the seller
+        that the calibrated model also scores at `spam_threshold` or more. Word statistics alone
+        never file a comment as spam: a high score holds it for a moderator, and a comment
+        nearly the same as one a moderator passed is not held on the score alone.
+        """
         verdicts = [backend.check(submission) for backend in get_backends()]
+        return self.decide(checks, verdicts, trusted=self.is_trusted(comment))
+
+    def decide(self, checks: CheapChecks, verdicts: list[Verdict], *,
+               trusted: bool = False) -> Decision:
+        hard = self._cheap_reasons(checks)
         reasons = list(hard)
-        scores = []
-        unavailable = False
+        scores = [v.score for v in verdicts if v.score is not None]
         for verdict in verdicts:
             reasons.extend(r for r in verdict.reasons if r not in reasons)
-            if verdict.score is not None:
-                scores.append(verdict.score)
-            unavailable |= verdict.unavailable
+        unavailable = any(v.unavailable for v in verdicts)
         score = max(scores) if scores else 0.5
-        trusted = self.is_trusted(comment)
         if trusted and not hard:
             score *= self.config.trusted_discount
-        if hard and (checks.honeypot_filled or checks.over_rate or checks.duplicate):
-            return Decision(Comment.Status.SPAM, max(score, 1.0), reasons)
-        if score >= self.config.spam_threshold:
-            return Decision(Comment.Status.SPAM, score, reasons)
-        if hard or score >= self.config.hold_threshold:
-            return Decision(Comment.Status.PENDING, score, reasons)
-        # A checker that could not answer leaves a borderline comment for a person to judge.
-        if unavailable and score >= self.config.hold_threshold / 2:
+        spam = Comment.Status.SPAM
+        if checks.honeypot_filled:
+            return Decision(spam, 1.0, reasons)
+        if checks.repeat_of_spam or any(v.same_as == "spam" or v.certain for v in verdicts):
+            return Decision(spam, max(score, 0.99), reasons)
+        offer = any(v.offer_with_contact for v in verdicts)
+        if offer and score >= self.config.spam_threshold:
+            return Decision(spam, score, reasons)
+        passed = any(v.same_as == "ham" for v in verdicts)
+        # A checker that could not answer leaves a borderline comment, or one with a way to
+        # reach someone, for a person to judge.
+        unsure = score >= self.config.hold_threshold or unavailable and (
+            score >= self.config.hold_threshold / 2 or any(v.contact for v in verdicts))
+        if hard or offer or (unsure and not passed):
+            if not any(r for r in reasons if r not in hard) and unsure:
+                reasons.append(f"درجة المرشح {to_arabic_indic_digits(str(round(score * 100)))}٪")
             return Decision(Comment.Status.PENDING, score, reasons)
         return Decision(Comment.Status.APPROVED, score, [])
 
@@ -107,7 +124,9 @@ class CommentModerator:
             reasons.append("أُرسل أسرع مما يكتب إنسان")
         if checks.over_rate:
             reasons.append("تعليقات كثيرة من العنوان نفسه")
-        if checks.duplicate:
+        if checks.repeat_of_spam:
+            reasons.append("تكرار لتعليق صُنّف مزعجًا")
+        elif checks.duplicate:
             reasons.append("تعليق مكرر")
         return reasons
 

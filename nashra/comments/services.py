@@ -3,7 +3,7 @@
 import datetime as dt
 import logging
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
-from nashra.core import changes
+from nashra.core import changes, tasks
 
 from . import keys, selectors
 from .models import Comment, CommentSettings, TrainingExample
@@ -28,6 +29,7 @@ DUPLICATE_WINDOW = dt.timedelta(days=1)
 RATE_WINDOW_SECONDS = 60 * 60
 # Past this many times the soft limit, posts are refused without being stored.
 HARD_RATE_FACTOR = 3
+UNCHECKED = ["لم يكتمل الفحص"]  # a stored comment the filter has not decided on yet
 
 
 class CommentsClosed(Exception):
@@ -105,8 +107,7 @@ def comment_create(
         email_key=keys.email_key(author_email), author_url=author_url, body=body,
         body_key=keys.body_key(body), ip_key=keys.ip_key(meta.ip),
         ip_prefix=keys.truncate_ip(meta.ip) if settings.AKISMET_API_KEY else "",
-        user_agent=meta.user_agent[:200], status=Comment.Status.PENDING,
-        reasons=["لم يكتمل الفحص"],
+        user_agent=meta.user_agent[:200], status=Comment.Status.PENDING, reasons=UNCHECKED,
     )
     try:
         count = rate_count_incr(ip_key=comment.ip_key)
@@ -116,20 +117,47 @@ def comment_create(
             honeypot_filled=bool(meta.honeypot.strip()),
             over_rate=count > config.posts_per_ip_per_hour,
             duplicate=_is_duplicate(comment),
+            repeat_of_spam=Comment.objects.filter(
+                body_key=comment.body_key, status=Comment.Status.SPAM).exists(),
             **_fill_checks(meta.fill_token, config.min_fill_seconds),
         )
-        decision = moderator.moderate(comment, checks, _submission(comment, meta))
-        comment.status = decision.status
-        comment.spam_score = decision.score
-        comment.reasons = decision.reasons
     except Exception:  # the comment is kept; a person decides
         logger.exception("checking comment %s failed; holding it", comment.pk)
-        comment.status = Comment.Status.PENDING
         comment.reasons = ["تعذر الفحص الآلي"]
-    comment.save(update_fields=["status", "spam_score", "reasons"])
-    if comment.status == Comment.Status.APPROVED:
-        _changed([comment.page_id], reason="approve")
+        comment.save(update_fields=["reasons"])
+        return comment
+    # The reader is answered now; the filter decides in a task (at once in tests).
+    tasks.later(comment_score, comment.pk, checks=asdict(checks),
+                meta={"ip": meta.ip, "user_agent": meta.user_agent[:200],
+                      "permalink": meta.permalink})
+    comment.refresh_from_db(fields=["status", "spam_score", "reasons"])
     return comment
+
+
+
+@task()
+def comment_score(comment_id: int, checks: dict, meta: dict) -> None:
+    """Score a stored comment and file it (published, held or spam): after the reader had
+    their answer. A comment a moderator decided meanwhile is left as they left it."""
+    unchecked = Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING,
+                                       spam_score__isnull=True, decided_at__isnull=True)
+    comment = unchecked.first()
+    if comment is None or comment.reasons != UNCHECKED:
+        return
+    try:
+        config = CommentSettings.for_site(comment.page.get_site())
+        decision = get_moderator(config).moderate(
+            comment, CheapChecks(**checks), _submission(comment, RequestMeta(**meta)))
+        comment.status, comment.spam_score, comment.reasons = (
+            decision.status, decision.score, decision.reasons)
+    except Exception:  # the comment is kept; a person decides
+        logger.exception("checking comment %s failed; holding it", comment_id)
+        comment.reasons = ["تعذر الفحص الآلي"]
+    # Only if still unchecked: a moderator's decision made while this ran wins.
+    updated = unchecked.update(
+        status=comment.status, spam_score=comment.spam_score, reasons=comment.reasons)
+    if updated and comment.status == Comment.Status.APPROVED:
+        _changed([comment.page_id], reason="approve")
 
 
 def _is_duplicate(comment: Comment) -> bool:

@@ -369,6 +369,13 @@ if AKISMET_API_KEY:
         "BACKEND": "nashra.comments.spam.backends.AkismetBackend",
         "OPTIONS": {"API_KEY": AKISMET_API_KEY, "SITE_URL": WAGTAILADMIN_BASE_URL, "TIMEOUT": 2.0},
     }
+# Moderators' decisions take effect at once (the filter's memory); the model itself is retrained
+# from the shipped set and every lesson, in a task, once this many lessons have gathered.
+NASHRA_COMMENT_RETRAIN_AFTER = int(os.environ.get("NASHRA_COMMENT_RETRAIN_AFTER", "25"))
+# Links to these domains (and their subdomains) are citations, not contacts, for the filter,
+# besides governments, the UN family, universities and Wikipedia (spam/signals.py).
+NASHRA_COMMENT_TRUSTED_DOMAINS = tuple(
+    d.lower() for d in _env_list("NASHRA_COMMENT_TRUSTED_DOMAINS"))
 # --- distribution (feeds, sitemaps, head tags, short links) -----------------------------
 # A slug, section or move change leaves a permanent redirect from every old URL (Wagtail).
 WAGTAILREDIRECTS_AUTO_CREATE = True

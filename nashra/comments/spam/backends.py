@@ -18,6 +18,11 @@ class Verdict:
     score: float | None = None  # 0..1, None when the backend could not answer
     reasons: tuple[str, ...] = ()
     unavailable: bool = False
+    # Evidence the policy (moderation.py) may file a comment as spam on; never word statistics.
+    offer_with_contact: bool = False  # a known spam offer and a way to reach the seller
+    same_as: str = ""  # "spam" / "ham": nearly the same as a comment a moderator labelled
+    certain: bool = False  # the backend is sure on its own (Akismet's "discard")
+    contact: bool = False  # a link, a phone number, a handle: a way to reach someone
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,17 @@ class LocalBackend(SpamBackend):
         example = classifier.Example(
             body=submission.body, author=submission.author, url=submission.url
         )
-        result = classifier.score(store.estimator(), example)
-        return Verdict(score=result.spam, reasons=tuple(classifier.reasons(result)))
+        current = store.current()
+        result = classifier.score(current.model, example, memory=current.memory,
+                                  trusted_domains=settings.NASHRA_COMMENT_TRUSTED_DOMAINS)
+        reasons = classifier.reasons(result)
+        if result.same_as == "spam":
+            reasons.insert(0, "يكاد يطابق تعليقًا صنّفه مشرف مزعجًا")
+        signals = result.signals
+        offers = set(signals.offers) - {"call"}
+        return Verdict(score=result.spam, reasons=tuple(reasons), same_as=result.same_as,
+                       offer_with_contact=bool(offers) and signals.contact,
+                       contact=signals.contact)
 
     def learn(self, submission: Submission, *, label: str) -> None:
         pass  # the service teaches the local store directly (with the lesson recorded)
@@ -95,7 +109,10 @@ class AkismetBackend(SpamBackend):
         value = int(result)
         if value == 0:
             return Verdict(score=0.0)
-        return Verdict(score=1.0, reasons=("صنّفه Akismet مزعجًا",))
+        # Akismet's plain "spam" holds the comment for a person; only its "discard" (blatant
+        # spam) files it.
+        return Verdict(score=0.9 if value == 1 else 1.0, certain=value == 2,
+                       reasons=("صنّفه Akismet مزعجًا",))
 
     def learn(self, submission: Submission, *, label: str) -> None:
         try:
@@ -121,7 +138,8 @@ class RecordingBackend(SpamBackend):
         if self.options.get("UNAVAILABLE"):
             return Verdict(unavailable=True, reasons=("تعذر سؤال الخدمة",))
         return Verdict(score=self.options.get("SCORE", 0.0),
-                       reasons=tuple(self.options.get("REASONS", ())))
+                       reasons=tuple(self.options.get("REASONS", ())),
+                       certain=bool(self.options.get("CERTAIN")))
 
     def learn(self, submission: Submission, *, label: str) -> None:
         self.calls.append(("learn", submission, label))

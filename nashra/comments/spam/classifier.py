@@ -1,13 +1,22 @@
-"""The local spam classifier: hashed Arabic-aware text features + signals → logistic regression.
+"""The local spam classifier: hashed Arabic-aware text features + signals → a calibrated blend
+of two linear models (about a second to train on the shipped set), and a memory of what
+moderators decided.
 
-No Django here. Features are hashed (HashingVectorizer), so the vocabulary never has to be
-stored or grown: a model trained at setup keeps learning one moderator decision at a time
-through `partial_fit`, and a single pickled estimator is the whole state.
+No Django here.
+- Features are hashed (HashingVectorizer), so there is no vocabulary to store or grow.
+- The model is retrained from the shipped set plus every lesson (a few seconds, in a task),
+  never nudged one decision at a time: stochastic steps weighted for single decisions made it
+  forget what it knew (teaching 249 balanced comments once lowered spam caught from 93.5% to
+  80.5%).
+- Its probability is calibrated (scikit-learn's CalibratedClassifierCV, Platt scaling on
+  cross-validated scores): 0.9 means right about 9 times in 10 on comments it was not trained
+  on (docs/comments.md has the reliability table).
+- A moderator's decision also takes effect at once through `Memory`: a comment nearly the same
+  as one marked spam is a repeat of spam; one nearly the same as one marked genuine is not held
+  on the model's word alone.
 """
 
 import json
-import math
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,8 +24,12 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import SGDClassifier
+from sklearn.naive_bayes import ComplementNB
+from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import murmurhash3_32
 
 from nashra.arabic.analysis import analyse
@@ -25,19 +38,24 @@ from nashra.arabic.normalize import normalize
 from .signals import Signals, reasons_of, signals_of
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-TRAIN_FILE = DATA_DIR / "train.jsonl"
-TEST_FILE = DATA_DIR / "test.jsonl"
+TRAIN_FILE = DATA_DIR / "train.jsonl"  # the shipped model is trained on this
+LEARN_FILE = DATA_DIR / "learn.jsonl"  # lessons a newsroom might teach (the learning check)
+TEST_FILE = DATA_DIR / "test.jsonl"  # never taught: the figures in docs/comments.md
 
-N_WORD_FEATURES = 2**18
-N_CHAR_FEATURES = 2**18
+N_WORD_FEATURES = 2**17
+N_CHAR_FEATURES = 2**17
 SIGNAL_WEIGHT = 1.5
-# Moderators' decisions count more than one line of the shipped set: a moderator who says
-# "not spam" once should see the next comment like it pass.
-DECISION_WEIGHT = 8.0
-TRAIN_EPOCHS = 40
+# Regularization of the logistic regression and smoothing of naive Bayes, chosen by 5-fold
+# cross-validation on train + learn (bench/comments_quality.py --cv), never on the test set.
+ALPHA = 1e-5
+NB_ALPHA = 0.03
+FOLDS = 5
 SEED = 20261130
 # Longer bodies cost more to score and teach nothing new past this point.
 MAX_SCORED_CHARS = 5000
+# Memory: how alike two comments must be (Jaccard of their character 5-gram sets) to be "the
+# same comment" for a moderator's decision.
+SAME_COMMENT = 0.6
 
 
 @dataclass(frozen=True)
@@ -72,105 +90,129 @@ def _text(example: Example) -> str:
     return f"{example.author}\n{example.body[:MAX_SCORED_CHARS]}"
 
 
-def featurize(examples: Sequence[Example]) -> tuple[sparse.csr_matrix, list[Signals]]:
+def _signals(example: Example, trusted_domains: tuple[str, ...] = ()) -> Signals:
+    return signals_of(example.body[:MAX_SCORED_CHARS], author=example.author, url=example.url,
+                      trusted_domains=trusted_domains)
+
+
+def featurize(examples: Sequence[Example], *, trusted_domains: tuple[str, ...] = ()
+              ) -> tuple[sparse.csr_matrix, list[Signals]]:
     texts = [_text(e) for e in examples]
-    sigs = [signals_of(e.body[:MAX_SCORED_CHARS], author=e.author, url=e.url) for e in examples]
+    sigs = [_signals(e, trusted_domains) for e in examples]
     dense = sparse.csr_matrix(np.array([s.vector() for s in sigs]) * SIGNAL_WEIGHT)
     return sparse.hstack([_WORDS.transform(texts), _CHARS.transform(texts), dense]).tocsr(), sigs
 
 
-def new_estimator() -> SGDClassifier:
-    return SGDClassifier(
-        loss="log_loss", penalty="l2", alpha=1e-4, learning_rate="optimal", random_state=SEED,
+class Blend(ClassifierMixin, BaseEstimator):
+    """The mean of two quick linear models that err differently: a logistic regression (by
+    stochastic gradient descent) and complement naive Bayes. On the labelled set it catches
+    more spam at the same share of genuine comments held than either alone (docs/comments.md);
+    CalibratedClassifierCV turns its mean into a calibrated probability."""
+
+    def __init__(self, alpha: float = ALPHA, nb_alpha: float = NB_ALPHA):
+        self.alpha = alpha
+        self.nb_alpha = nb_alpha
+
+    def fit(self, X, y):
+        self.models_ = [
+            SGDClassifier(loss="log_loss", alpha=self.alpha, class_weight="balanced",
+                          max_iter=50, tol=None, random_state=SEED).fit(X, y),
+            ComplementNB(alpha=self.nb_alpha).fit(X, y),
+        ]
+        self.classes_ = self.models_[0].classes_
+        return self
+
+    def predict_proba(self, X):
+        return sum(model.predict_proba(X) for model in self.models_) / len(self.models_)
+
+    def predict(self, X):
+        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+
+
+def new_estimator() -> CalibratedClassifierCV:
+    return CalibratedClassifierCV(
+        Blend(), method="sigmoid", cv=StratifiedKFold(FOLDS, shuffle=True, random_state=SEED),
+        ensemble=False,
     )
 
 
-def train(examples: Sequence[Example], *, epochs: int = TRAIN_EPOCHS) -> SGDClassifier:
-    """A fresh estimator, trained deterministically (fixed seed and order) on `examples`."""
-    est = new_estimator()
+def train(examples: Sequence[Example]) -> CalibratedClassifierCV:
+    """A fresh, calibrated model trained on `examples` (the same result on every run)."""
     X, _ = featurize(examples)
     y = np.array([e.y for e in examples])
-    order = list(range(len(examples)))
-    rng = random.Random(SEED)
-    for _ in range(epochs):
-        rng.shuffle(order)
-        est.partial_fit(X[order], y[order], classes=np.array([0, 1]))
-    return est
-
-
-def learn(est: SGDClassifier, examples: Sequence[Example], *, weight: float = DECISION_WEIGHT):
-    """Teach `est` in place; a few passes so one decision moves the score noticeably."""
-    X, _ = featurize(examples)
-    y = np.array([e.y for e in examples])
-    w = np.full(len(examples), weight)
-    for _ in range(3):
-        est.partial_fit(X, y, classes=np.array([0, 1]), sample_weight=w)
-    return est
+    return new_estimator().fit(X, y)
 
 
 @dataclass(frozen=True)
 class Score:
-    spam: float
+    spam: float  # calibrated probability that the comment is spam
     signals: Signals
-    words: tuple[str, ...]  # the words that pushed the score up most
+    same_as: str = ""  # "spam" / "ham": nearly the same as a comment a moderator labelled
 
 
-_char_ngrams = _CHARS.build_analyzer()
+def score(model, example: Example, *, memory: "Memory | None" = None,
+          trusted_domains: tuple[str, ...] = ()) -> Score:
+    """The spam probability of one comment, its signals, and what moderators said of its
+    like."""
+    X, sigs = featurize([example], trusted_domains=trusted_domains)
+    p = float(model.predict_proba(X)[0, 1])
+    return Score(spam=p, signals=sigs[0], same_as=memory.label_of(example) if memory else "")
 
 
-def _hashed(tokens: Iterable[str], n_features: int) -> dict[int, float]:
-    """HashingVectorizer's own arithmetic (|murmurhash3_32| mod n, summed, l2-normed), for one
-    document without the per-call overhead of a transform (a tenth of a millisecond, not one)."""
-    counts: dict[int, float] = {}
-    for token in tokens:
-        index = abs(murmurhash3_32(token, seed=0)) % n_features
-        counts[index] = counts.get(index, 0.0) + 1.0
-    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-    return {i: v / norm for i, v in counts.items()}
-
-
-def score(est: SGDClassifier, example: Example) -> Score:
-    """The spam probability of one comment; equal to `score_many` on the same example."""
-    text = _text(example)
-    terms = analyse(text)
-    words = _hashed(terms + [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)],
-                    N_WORD_FEATURES)
-    chars = _hashed(_char_ngrams(text), N_CHAR_FEATURES)
-    sig = signals_of(example.body[:MAX_SCORED_CHARS], author=example.author, url=example.url)
-    coef = est.coef_[0]
-    z = float(est.intercept_[0])
-    z += sum(coef[i] * v for i, v in words.items())
-    z += sum(coef[N_WORD_FEATURES + i] * v for i, v in chars.items())
-    base = N_WORD_FEATURES + N_CHAR_FEATURES
-    z += sum(coef[base + j] * v * SIGNAL_WEIGHT for j, v in enumerate(sig.vector()))
-    p = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-    spammy = _spammy_words(coef, terms) if p >= 0.3 else ()
-    return Score(spam=p, signals=sig, words=spammy)
+def score_many(model, examples: Sequence[Example]) -> list[float]:
+    X, _ = featurize(examples)
+    return [float(p) for p in model.predict_proba(X)[:, 1]]
 
 
 def reasons(result: Score) -> list[str]:
-    """What a moderator reads: the signals' reasons, then the words that weighed most."""
-    out = reasons_of(result.signals)
-    if result.words:
-        out.append("كلمات مثل: " + "، ".join(result.words))
-    return out
+    """What a moderator reads: real signals, never a common word."""
+    return reasons_of(result.signals)
 
 
-def score_many(est: SGDClassifier, examples: Sequence[Example]) -> list[float]:
-    X, _ = featurize(examples)
-    return [float(p) for p in est.predict_proba(X)[:, 1]]
+# --- what moderators decided ------------------------------------------------------------------
+
+def shingles(example: Example) -> frozenset[int]:
+    text = " ".join(normalize(f"{example.author} {example.body[:MAX_SCORED_CHARS]}").split())
+    if len(text) < 5:
+        return frozenset({murmurhash3_32(text, seed=1)})
+    return frozenset(murmurhash3_32(text[i:i + 5], seed=1) for i in range(len(text) - 4))
 
 
-def _spammy_words(coef, terms: list[str], top: int = 3) -> tuple[str, ...]:
-    """The analysed terms (stems) with the largest positive weight."""
-    seen: dict[str, float] = {}
-    for term in set(terms):
-        if len(term) < 2 or term.isdigit():
-            continue
-        weight = float(coef[abs(murmurhash3_32(term, seed=0)) % N_WORD_FEATURES])
-        if weight > 0.1:
-            seen[term] = weight
-    return tuple(sorted(seen, key=seen.get, reverse=True)[:top])
+class Memory:
+    """The comments moderators labelled, to find a new comment's near-twin among them.
+
+    A later decision on the same text wins over an earlier one."""
+
+    def __init__(self, lessons: Iterable[Example] = ()):
+        self._items: list[tuple[frozenset[int], str]] = []
+        self._postings: dict[int, list[int]] = {}
+        for example in lessons:
+            self.add(example)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, example: Example) -> None:
+        grams = shingles(example)
+        index = len(self._items)
+        self._items.append((grams, example.label))
+        for gram in grams:
+            self._postings.setdefault(gram, []).append(index)
+
+    def label_of(self, example: Example) -> str:
+        """The label of the most alike lesson at least SAME_COMMENT alike, else ""."""
+        grams = shingles(example)
+        overlap: dict[int, int] = {}
+        for gram in grams:
+            for index in self._postings.get(gram, ()):
+                overlap[index] = overlap.get(index, 0) + 1
+        best, best_index = 0.0, -1
+        for index, shared in overlap.items():
+            other = self._items[index][0]
+            similarity = shared / (len(grams) + len(other) - shared)
+            if similarity > best or (similarity == best and index > best_index):
+                best, best_index = similarity, index
+        return self._items[best_index][1] if best >= SAME_COMMENT else ""
 
 
 def load_jsonl(path: Path | str) -> list[Example]:

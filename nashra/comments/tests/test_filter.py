@@ -10,7 +10,7 @@ from django.test import override_settings
 from nashra.comments import selectors, services
 from nashra.comments.models import Comment, TrainingExample
 from nashra.comments.spam import classifier, store
-from nashra.comments.spam.backends import get_backends
+from nashra.comments.spam.backends import LocalBackend, Submission, get_backends
 from nashra.comments.spam.signals import reasons_of, signals_of
 
 
@@ -49,12 +49,18 @@ def test_no_reasons_for_plain_comments(body):
     assert reasons_of(signals_of(body)) == []
 
 
+def local_verdict(body: str, author: str = "", url: str = ""):
+    """What the local filter says of a comment, as the moderation policy sees it."""
+    return LocalBackend(name="local").check(Submission(body=body, author=author, email="",
+                                                       url=url))
+
+
 def test_shipped_model_separates_the_obvious(db):
-    est = store.estimator()
+    model = store.current().model
     spam = classifier.Example(body="أفضل شركة نقل عفش بالرياض خصم 30% اتصل 0555123456",
                               author="شركة نقل عفش")
     ham = classifier.Example(body="أتمنى أن تتابعوا الملف، فالقضية تمس آلاف الأسر.", author="ندى")
-    assert classifier.score(est, spam).spam > 0.9 > 0.1 > classifier.score(est, ham).spam
+    assert classifier.score(model, spam).spam > 0.9 > 0.1 > classifier.score(model, ham).spam
 
 
 @pytest.mark.django_db
@@ -77,18 +83,20 @@ def test_score_comments_command(monkeypatch):
 @pytest.mark.django_db
 def test_learn_comments_command(tmp_path):
     body = "تخفيضات كبرى على ساعات الحائط الذهبية في متجرنا"
-    example = classifier.Example(body=body, author="متجر")
-    before = classifier.score(store.estimator(), example).spam
+    assert local_verdict(body, "متجر").same_as == ""
     path = tmp_path / "old-spam.jsonl"
     path.write_text(json.dumps({"author": "متجر", "email": "shop@example.org", "url": "",
                                 "body": body, "label": "spam"}, ensure_ascii=False) + "\n")
     out = io.StringIO()
     call_command("learn_comments", str(path), stdout=out)
     assert "taught 1" in out.getvalue()
-    assert classifier.score(store.estimator(), example).spam > before
+    # the same comment again, a word changed, is a repeat of spam
+    assert local_verdict(body + " اليوم", "متجر").same_as == "spam"
     assert TrainingExample.objects.filter(source="import").count() == 1
-    call_command("train_comment_filter", stdout=io.StringIO())  # lessons survive a retrain
-    assert classifier.score(store.estimator(), example).spam > before
+    out = io.StringIO()
+    call_command("train_comment_filter", stdout=out)  # lessons survive a retrain
+    assert "with 1 lessons" in out.getvalue()
+    assert local_verdict(body, "متجر").same_as == "spam"
 
 
 @pytest.mark.django_db
@@ -161,17 +169,6 @@ def test_akismet_unreachable_falls_back(article, old_token, monkeypatch):
     assert c.status == Comment.Status.APPROVED
 
 
-def test_single_comment_scoring_equals_the_batch_path():
-    """`score` hashes by hand for speed; it must give exactly what the vectorizers give."""
-    import pickle
-
-    est = pickle.loads(classifier.shipped_model_bytes())
-    examples = classifier.load_jsonl(classifier.TEST_FILE)[::10]
-    batch = classifier.score_many(est, examples)
-    for example, expected in zip(examples, batch, strict=True):
-        assert classifier.score(est, example).spam == pytest.approx(expected, abs=1e-9)
-
-
 @pytest.mark.django_db
 def test_akismet_says_spam_and_hears_the_decision(article, old_token, monkeypatch):
     """A stand-in for Akismet's HTTP API (no network): spam on check, thanks on submit."""
@@ -195,7 +192,8 @@ def test_akismet_says_spam_and_hears_the_decision(article, old_token, monkeypatc
             page=article, author_name="ندى", author_email="n@example.org",
             meta=services.RequestMeta(fill_token=old_token, ip="203.0.113.5"),
             body="أتمنى أن تتابعوا الملف، فالقضية تمس آلاف الأسر.")
-        assert c.status == Comment.Status.SPAM and "صنّفه Akismet مزعجًا" in c.reasons
+        # Akismet's plain "spam" holds a comment for a moderator; only its "discard" files it
+        assert c.status == Comment.Status.PENDING and "صنّفه Akismet مزعجًا" in c.reasons
         services.comment_moderate(comment=c, action="not_spam")
     paths = [p for p, _ in seen]
     assert paths[0].endswith("comment-check") and paths[-1].endswith("submit-ham")

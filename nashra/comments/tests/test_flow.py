@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 
 from nashra.comments import services
 from nashra.comments.models import Comment
-from nashra.comments.spam import classifier, store
+from nashra.comments.spam import store
 
 from .conftest import OnOneArticle, last_comment
+from .test_filter import local_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -64,15 +65,12 @@ class TestCommentFlow(OnOneArticle):
         assert comment.status == Comment.Status.SPAM, comment.spam_score
         assert comment.reasons
         version = store.current_version()
-        example = classifier.Example(body=comment.body, author=comment.author_name,
-                                     url=comment.author_url)
-        before = classifier.score(store.estimator(), example).spam
         admin_client.post(f"/admin/nashra-comments/{comment.pk}/not_spam/", {"next": "/admin/"})
         comment.refresh_from_db()
         assert comment.status == Comment.Status.APPROVED
         assert store.current_version() == version + 1
-        after = classifier.score(store.estimator(), example).spam
-        assert after < before
+        # the same comment again is not held on the filter's word
+        assert local_verdict(comment.body, comment.author_name, comment.author_url).same_as == "ham"
         admin_client.logout()
         assert "شركة نقل عفش بالرياض" in client.get(article.url).content.decode()
 
@@ -80,14 +78,16 @@ class TestCommentFlow(OnOneArticle):
         body = "عرض خاص على كبسولات الطاقة الزرقاء اطلب الآن من صفحتنا"
         comment = services.comment_create(page=article, author_name="نور",
                                           author_email="n@example.org", body=body)
-        example = classifier.Example(body=body, author="نور")
-        before = classifier.score(store.estimator(), example).spam
+        assert local_verdict(body, "نور").same_as == ""
         # Another worker: its process-local copy is at the old version.
         store._local["version"] = None
         services.comment_moderate(comment=comment, action="spam")
-        after = classifier.score(store.estimator(), example).spam
-        assert after > before
+        assert local_verdict(body, "نور").same_as == "spam"
         assert store._local["version"] == store.current_version()
+        again = services.comment_create(page=article, author_name="نور",
+                                        author_email="other@example.org", body=body + "!")
+        assert again.status == Comment.Status.SPAM
+        assert "يكاد يطابق تعليقًا صنّفه مشرف مزعجًا" in again.reasons
 
     def test_replies_nest_two_levels(self, client, post, article):
         post(body="التعليق الأول")

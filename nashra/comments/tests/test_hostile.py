@@ -92,18 +92,24 @@ class TestHostileInput(OnOneArticle):
         post(ts="form:forged:signature")
         assert "رمز النموذج غير صالح" in last_comment().reasons
 
-    def test_duplicate_is_spam(self, post):
+    def test_duplicate_is_held_and_a_repeat_of_spam_is_spam(self, post):
         post(body="تعليق مكرر حرفيًا")
         post(body="تعليقٌ مكرر حرفيًا", author_email="other@example.org")  # same after normalizing
-        assert last_comment().status == Comment.Status.SPAM
+        # a reader who pressed twice is not a spammer: a moderator looks
+        assert last_comment().status == Comment.Status.PENDING
         assert "تعليق مكرر" in last_comment().reasons
+        services.comment_moderate(comment=last_comment(), action="spam")
+        post(body="تعليق مكرر حرفيًا", author_email="third@example.org")
+        assert last_comment().status == Comment.Status.SPAM
+        assert "تكرار لتعليق صُنّف مزعجًا" in last_comment().reasons
 
     def test_thousand_posts_from_one_address(self, post):
         statuses = [post(body=f"تعليق رقم {i} من العنوان نفسه").status_code for i in range(1000)]
         assert set(statuses) <= {302, 429}
         stored = Comment.objects.count()
-        assert stored == 30  # 10 judged normally, 20 more kept as spam, the rest refused
-        assert Comment.objects.filter(status=Comment.Status.SPAM).count() >= 20
+        assert stored == 30  # 10 judged normally, 20 more kept for a moderator, the rest refused
+        assert Comment.objects.filter(status=Comment.Status.PENDING).count() >= 20
+        assert not Comment.objects.filter(status=Comment.Status.SPAM).exists()
         refused = post(body="ومرة أخرى")
         assert refused.status_code == 429
         assert "أرسلت تعليقات كثيرة" in refused.content.decode()

@@ -5,7 +5,8 @@ from wagtail.models import Site
 
 from nashra.comments.management.jsonl import read_examples
 from nashra.comments.models import CommentSettings
-from nashra.comments.spam import classifier, store
+from nashra.comments.moderation import CheapChecks, get_moderator
+from nashra.comments.spam.backends import LocalBackend, Submission
 
 
 class Command(BaseCommand):
@@ -18,17 +19,17 @@ class Command(BaseCommand):
         # The default site's thresholds (admin › الإعدادات › إعدادات التعليقات).
         site = Site.objects.filter(is_default_site=True).first()
         config = CommentSettings.for_site(site) if site is not None else CommentSettings()
-        est = store.estimator()
+        moderator = get_moderator(config)
+        local = LocalBackend(name="local")
         for example in read_examples(file):
-            result = classifier.score(est, example)
-            if result.spam >= config.spam_threshold:
-                decision = "spam"
-            elif result.spam >= config.hold_threshold:
-                decision = "hold"
-            else:
-                decision = "approve"
-            reasons = classifier.reasons(result) if decision != "approve" else []
+            verdict = local.check(Submission(body=example.body, author=example.author,
+                                             email=example.email, url=example.url))
+            decision = moderator.decide(CheapChecks(), [verdict])
             self.stdout.write(json.dumps(
-                {"spam": round(result.spam, 4), "decision": decision, "reasons": reasons},
+                {"spam": round(verdict.score, 4), "decision": _DECISIONS[decision.status],
+                 "reasons": decision.reasons},
                 ensure_ascii=False,
             ))
+
+
+_DECISIONS = {"spam": "spam", "pending": "hold", "approved": "approve"}

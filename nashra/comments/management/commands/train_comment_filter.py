@@ -7,5 +7,6 @@ class Command(BaseCommand):
     help = "Retrain the comment filter from the shipped set plus every recorded lesson."
 
     def handle(self, *args, **options):
-        version = store.retrain()
-        self.stdout.write(f"comment filter retrained (version {version})")
+        result = store.retrain(guard=False)
+        self.stdout.write(f"comment filter retrained with {result.lessons} lessons "
+                          f"(version {result.version})")
