@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import TASK_MAX_PRIORITY
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks_db import DatabaseBackend
 
@@ -70,7 +71,14 @@ def retry(task_obj, attempt: int, *args, **kwargs) -> bool:
     return True
 
 
-@task()
+# Front-cache work jumps the queue (django-tasks-db orders by priority; django-tasks-rq puts a
+# task of the highest priority at the front of its RQ queue): a refresh is one small request per
+# page, and readers see an edit only once it ran, while Wagtail's search- and reference-index
+# updates of the same publish, queued before it, can take far longer at 100,000 stories.
+FRONT = TASK_MAX_PRIORITY
+
+
+@task(priority=FRONT)
 def front_purge(urls: list[str], backends: list[str] | None = None, attempt: int = 0) -> None:
     """Purge full URLs from the front caches (settings.WAGTAILFRONTENDCACHE). A front cache
     that fails or does not answer within NASHRA_FRONT_CACHE_TIMEOUT is asked again later, the
@@ -90,7 +98,7 @@ def front_purge(urls: list[str], backends: list[str] | None = None, attempt: int
     raise pagecache.FrontCacheError(f"{names}: purge given up after {attempt + 1} attempts")
 
 
-@task()
+@task(priority=FRONT)
 def front_refresh(urls: list[str]) -> None:
     """Have the front caches fetch these pages anew while they keep serving their copies
     (pagecache.front_refresh: nginx refreshes; CDNs are purged). What a front cache did not
