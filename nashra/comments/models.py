@@ -8,6 +8,8 @@ from wagtail.contrib.settings.models import register_setting
 from nashra.arabic.normalize import strip_bidi_scopes
 from nashra.core.models import SharedSiteSetting
 
+ERASED_LABEL = "تعليق محذوف"
+
 
 class Comment(models.Model):
     class Status(models.TextChoices):
@@ -56,6 +58,9 @@ class Comment(models.Model):
     # The last label the filter was taught from this comment ("spam"/"ham"), so a repeated
     # click does not teach twice.
     taught_label = models.CharField(max_length=8, blank=True, editable=False)
+    # Erased at its author's request while other people's replies hang on it: kept, with
+    # nothing of the author (no name, email, website, text or address), as «تعليق محذوف».
+    erased = models.BooleanField("محذوف بطلب كاتبه", default=False, editable=False)
 
     panels = [FieldPanel("author_name"), FieldPanel("author_url"), FieldPanel("body")]
 
@@ -66,6 +71,8 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["page", "status", "created_at"])]
 
     def __str__(self):
+        if self.erased:
+            return ERASED_LABEL
         # Shown in the admin and its messages: without the bidi controls that could reorder them.
         excerpt = " ".join(strip_bidi_scopes(self.body).split())[:60]
         return f"{strip_bidi_scopes(self.author_name)}: {excerpt}"

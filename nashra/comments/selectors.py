@@ -29,7 +29,7 @@ def comment_thread(*, page, extra: Comment | None = None) -> list[Node]:
 def comment_thread_and_count(*, page, extra: Comment | None = None) -> tuple[list[Node], int]:
     """The thread and the number of approved comments (what comment_count says), in 1 query."""
     rows = _THREAD.fetch(page_id=page.pk, status=Comment.Status.APPROVED)
-    approved = len(rows)
+    approved = sum(not r.erased for r in rows)  # «تعليق محذوف» holds replies; it is not counted
     if extra is not None and all(r.pk != extra.pk for r in rows):
         rows.append(extra)
     nodes = {c.pk: Node(c) for c in rows}
@@ -53,7 +53,8 @@ def comments_switched_off(*, page) -> bool:
 _THREAD = Precompiled(
     "comment_thread", Comment,
     lambda page_id, status: Comment.objects.filter(page_id=page_id, status=status)
-    .only("id", "parent_id", "depth", "author_name", "author_url", "body", "created_at", "status")
+    .only("id", "parent_id", "depth", "author_name", "author_url", "body", "created_at", "status",
+          "erased")
     .order_by("created_at", "id"),
     page_id=int, status=str)
 _SWITCHED_OFF = Precompiled(
@@ -64,13 +65,15 @@ _SWITCHED_OFF = Precompiled(
 
 
 def comment_count(*, page) -> int:
-    return Comment.objects.filter(page_id=page.pk, status=Comment.Status.APPROVED).count()
+    return Comment.objects.filter(page_id=page.pk, status=Comment.Status.APPROVED,
+                                  erased=False).count()
 
 
 def comment_counts(*, page_ids) -> dict[int, int]:
     """Approved comment counts for many pages in one query (article lists)."""
     rows = (
-        Comment.objects.filter(page_id__in=list(page_ids), status=Comment.Status.APPROVED)
+        Comment.objects.filter(page_id__in=list(page_ids), status=Comment.Status.APPROVED,
+                               erased=False)
         .values("page_id").annotate(n=Count("id"))
     )
     return {r["page_id"]: r["n"] for r in rows}
@@ -84,7 +87,7 @@ def comment_counts_cached() -> dict[int, int]:
     counts = cache.get(COUNTS_CACHE_KEY)
     if counts is None:
         counts = dict(
-            Comment.objects.filter(status=Comment.Status.APPROVED)
+            Comment.objects.filter(status=Comment.Status.APPROVED, erased=False)
             .values_list("page_id").annotate(n=Count("id")).values_list("page_id", "n")
         )
         cache.set(COUNTS_CACHE_KEY, counts, 60 * 60)
@@ -98,7 +101,7 @@ def comment_counts_changed() -> None:
 
 
 def pending_count() -> int:
-    return Comment.objects.filter(status=Comment.Status.PENDING).count()
+    return Comment.objects.filter(status=Comment.Status.PENDING, erased=False).count()
 
 
 def author_history(*, email_keys) -> dict[str, dict[str, int]]:

@@ -240,14 +240,41 @@ def filter_learn_examples(*, examples: list[classifier.Example]) -> int:
 
 
 # --- privacy -----------------------------------------------------------------------------
+# What an erased comment keeps of its author: nothing (comments_erase_author).
+ERASED_FIELDS = {
+    "erased": True, "author_name": "", "author_email": "", "email_key": "", "author_url": "",
+    "body": "", "body_key": "", "ip_key": "", "ip_prefix": "", "user_agent": "",
+    "reasons": [], "spam_score": None, "taught_label": "",
+}
+
+
 def comments_erase_author(*, email: str) -> int:
-    """Delete every comment (with its replies) and every lesson written by `email`."""
+    """Erase every comment and every lesson written by `email`; returns how many comments.
+
+    Other people's replies stay: a comment of the author's that has one below it (a reply, or
+    a reply to a reply) is kept in its place, blanked, shown as «تعليق محذوف»; the others are
+    deleted (with the author's own replies to them)."""
     key = keys.email_key(email)
     with transaction.atomic():
         TrainingExample.objects.filter(email_key=key).delete()
         TrainingExample.objects.filter(comment__email_key=key).delete()
-        page_ids = set(Comment.objects.filter(email_key=key).values_list("page_id", flat=True))
-        count, _ = Comment.objects.filter(email_key=key).delete()
+        own = Comment.objects.filter(email_key=key)
+        page_ids = set(own.values_list("page_id", flat=True))
+        count = own.count()
+        # Threads are MAX_DEPTH (2) deep: an answer's parent and grandparent are all above it.
+        answers = (
+            Comment.objects.exclude(email_key=key)
+            .filter(Q(parent__email_key=key) | Q(parent__parent__email_key=key))
+            .values_list("parent_id", "parent__email_key", "parent__parent_id",
+                         "parent__parent__email_key")
+        )
+        kept = sorted({pk for parent, parent_key, grand, grand_key in answers
+                       for pk, k in ((parent, parent_key), (grand, grand_key)) if k == key})
+        for start in range(0, len(kept), IMPORT_IN_CHUNK):
+            Comment.objects.filter(pk__in=kept[start:start + IMPORT_IN_CHUNK]).update(
+                **ERASED_FIELDS)
+        # What is left of the author's has no one else's reply below it.
+        own.delete()
     _changed(page_ids, reason="erase")
     return count
 

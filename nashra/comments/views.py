@@ -180,7 +180,7 @@ def post_comment(request, page_id: int):
     parent = None
     if data.get("parent"):
         parent = Comment.objects.filter(
-            pk=data["parent"], page_id=page.pk, status=Comment.Status.APPROVED
+            pk=data["parent"], page_id=page.pk, status=Comment.Status.APPROVED, erased=False
         ).first()
         if parent is None:
             form.add_error("parent", "التعليق المردود عليه غير موجود.")
@@ -237,7 +237,8 @@ def form_token(request):
 @never_cache
 def reply_form(request, comment_id: int):
     """Without JavaScript, "رد" leads here: the form, addressed to one comment."""
-    parent = get_object_or_404(Comment, pk=comment_id, status=Comment.Status.APPROVED)
+    parent = get_object_or_404(Comment, pk=comment_id, status=Comment.Status.APPROVED,
+                               erased=False)
     # Only where the story itself is shown to anyone: not unpublished, not behind a password,
     # a login or a group (on the story or a section above it).
     page = Page.objects.live().public().filter(pk=parent.page_id).first()

@@ -133,8 +133,8 @@ Comment.history_display = _history_display
 
 @hooks.register("register_snippet_listing_buttons")
 def comment_listing_buttons(snippet, user, next_url=None):
-    if not isinstance(snippet, Comment) or not _can_moderate(user):
-        return []
+    if not isinstance(snippet, Comment) or not _can_moderate(user) or snippet.erased:
+        return []  # an erased comment has nothing of its author left to decide on
     buttons = [
         Button(
             ACTION_LABELS[action],
@@ -155,7 +155,7 @@ def comment_listing_buttons(snippet, user, next_url=None):
 def moderate_view(request, comment_id: int, action: str):
     if not _can_moderate(request.user) or action not in ACTION_LABELS:
         raise PermissionDenied
-    comment = get_object_or_404(Comment, pk=comment_id)
+    comment = get_object_or_404(Comment, pk=comment_id, erased=False)
     next_url = request.GET.get("next") or request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse(CommentViewSet().get_url_name("list"))
@@ -174,7 +174,7 @@ def author_export_view(request, comment_id: int):
     """Everything stored for this comment's author, as a JSON download."""
     if not _can_moderate(request.user):
         raise PermissionDenied
-    comment = get_object_or_404(Comment, pk=comment_id)
+    comment = get_object_or_404(Comment, pk=comment_id, erased=False)
     data = selectors.author_export(email=comment.author_email)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")
@@ -186,7 +186,7 @@ def author_erase_view(request, comment_id: int):
     """Delete every comment by this comment's author (after a confirmation page)."""
     if not request.user.has_perm("comments.delete_comment"):
         raise PermissionDenied
-    comment = get_object_or_404(Comment, pk=comment_id)
+    comment = get_object_or_404(Comment, pk=comment_id, erased=False)
     history = selectors.author_history(email_keys=[comment.email_key]).get(comment.email_key)
     if request.method == "POST":
         count = services.comments_erase_author(email=comment.author_email)
@@ -212,7 +212,7 @@ class _CommentBulkAction(SnippetBulkAction):
     models = [Comment]
 
     def check_perm(self, obj):
-        return _can_moderate(self.request.user)
+        return _can_moderate(self.request.user) and not obj.erased
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):

@@ -381,3 +381,74 @@ def test_privacy_page_says_what_the_address_hash_covers(client, settings, db):
     settings.NASHRA_COMMENT_RATE_IPV4_PREFIX = 24
     html = client.get("/comments/privacy/").content.decode()
     assert "أول ٢٤ بتًا من عنوان IPv4" in html
+
+
+class TestEraseKeepsOthersReplies(OnOneArticle):
+    """`nashra comments-erase EMAIL` takes the author's words and keeps other people's."""
+
+    HIND = "Hind@example.org"
+
+    def _comment(self, article, name, email, body, parent=None) -> Comment:
+        return Comment.objects.create(
+            page=article, parent=parent, depth=parent.depth + 1 if parent else 0,
+            author_name=name, author_email=email, email_key=keys.email_key(email),
+            author_url=f"https://{name}.example.org", body=body, body_key=keys.body_key(body),
+            status=Comment.Status.APPROVED, spam_score=0.1, reasons=["سبب"], ip_key="k" * 64,
+            ip_prefix="198.51.100.0", user_agent="Mozilla/5.0", taught_label="ham")
+
+    def test_replies_stay_under_a_deleted_comment(self, client, post, article):
+        make = self._comment
+        a = make(article, "هند", self.HIND, "رأي هند الأول")
+        b = make(article, "سامي", "sami@example.org", "رد سامي على الرأي الأول", a)
+        make(article, "هند", self.HIND, "رد هند على سامي", b)  # nobody answered: goes
+        e = make(article, "هند", self.HIND, "رأي هند الثاني")
+        make(article, "هند", self.HIND, "هند ترد على نفسها", e)  # only her own: both go
+        i = make(article, "هند", self.HIND, "رأي هند الثالث")
+        j = make(article, "هند", self.HIND, "هند تضيف", i)
+        k = make(article, "سامي", "sami@example.org", "سامي يرد على الإضافة", j)
+        TrainingExample.objects.create(label="ham", source=TrainingExample.Source.MODERATOR,
+                                       author="هند", body="رأي هند الأول", comment=a,
+                                       email_key=keys.email_key(self.HIND))
+
+        out = io.StringIO()
+        call_command("comments_erase", "hind@example.org", stdout=out)
+        assert "erased 6 comments" in out.getvalue()
+
+        assert set(Comment.objects.values_list("pk", flat=True)) == {a.pk, b.pk, i.pk, j.pk, k.pk}
+        assert not TrainingExample.objects.exists()
+        for gone in Comment.objects.filter(pk__in=[a.pk, i.pk, j.pk]):
+            assert gone.erased and gone.status == Comment.Status.APPROVED
+            assert (gone.author_name, gone.author_email, gone.email_key, gone.author_url,
+                    gone.body, gone.body_key, gone.ip_key, gone.ip_prefix, gone.user_agent,
+                    gone.reasons, gone.spam_score, gone.taught_label) == (
+                "", "", "", "", "", "", "", "", "", [], None, "")
+        stored = json.dumps(list(Comment.objects.values()), default=str, ensure_ascii=False)
+        assert "هند" not in stored and "hind" not in stored.lower()
+        assert services.comments_erase_author(email=self.HIND) == 0  # nothing left of hers
+        assert json.loads(io.StringIO(self._export()).getvalue())["comments"] == []
+
+        html = client.get(article.url).content.decode()
+        assert html.count("تعليق محذوف") == 3
+        assert "هند" not in html
+        assert html.index("تعليق محذوف") < html.index("رد سامي على الرأي الأول")
+        assert html.index("رد سامي على الرأي الأول") < html.index("سامي يرد على الإضافة")
+        assert 'class="comments__count">(2)' in html  # Sami's two; the deleted are not counted
+        assert f'data-reply-to="{a.pk}"' not in html and f'data-reply-to="{b.pk}"' in html
+
+        # Nobody can answer a deleted comment, nor see it on the reply page.
+        assert client.get(f"/comments/reply/{a.pk}/").status_code == 404
+        assert post(body="رد على المحذوف", parent=a.pk).status_code == 400
+
+    def _export(self) -> str:
+        out = io.StringIO()
+        call_command("comments_export", self.HIND, stdout=out)
+        return out.getvalue()
+
+    def test_admin_shows_a_deleted_comment_without_actions(self, admin_client, article):
+        a = self._comment(article, "هند", self.HIND, "رأي هند")
+        self._comment(article, "سامي", "sami@example.org", "رد سامي", a)
+        services.comments_erase_author(email=self.HIND)
+        listing = admin_client.get("/admin/snippets/comments/comment/").content.decode()
+        assert "تعليق محذوف" in listing and "رد سامي" in listing
+        assert f"/admin/nashra-comments/{a.pk}/" not in listing
+        assert admin_client.get(f"/admin/nashra-comments/{a.pk}/spam/").status_code == 404

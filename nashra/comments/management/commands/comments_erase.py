@@ -4,7 +4,8 @@ from nashra.comments import services
 
 
 class Command(BaseCommand):
-    help = "Delete every comment (and reply to it) written with EMAIL, and what the filter kept."
+    help = ("Erase every comment written with EMAIL, and what the filter kept; other people's "
+            "replies stay, under «تعليق محذوف».")
 
     def add_arguments(self, parser):
         parser.add_argument("email")
