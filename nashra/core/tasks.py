@@ -37,6 +37,8 @@ def enqueue(task_obj, args=(), kwargs=None) -> None:
     """Queue now (after a commit already); a queue that is down is logged, not raised."""
     kwargs = kwargs or {}
     try:
+        if task_obj.queue_name == FRONT_QUEUE and task_obj.get_backend().supports_priority:
+            task_obj = task_obj.using(priority=TASK_MAX_PRIORITY)
         task_obj.enqueue(*args, **kwargs)
     except Exception:
         logger.exception("could not queue %s", task_obj.name)
@@ -71,14 +73,15 @@ def retry(task_obj, attempt: int, *args, **kwargs) -> bool:
     return True
 
 
-# Front-cache work jumps the queue (django-tasks-db orders by priority; django-tasks-rq puts a
-# task of the highest priority at the front of its RQ queue): a refresh is one small request per
-# page, and readers see an edit only once it ran, while Wagtail's search- and reference-index
-# updates of the same publish, queued before it, can take far longer at 100,000 stories.
-FRONT = TASK_MAX_PRIORITY
+# Front-cache work jumps the queue: it has its own queue, which workers take first (RQ
+# listens to FRONT_QUEUE before "default"; the database queue, which orders by priority, gets
+# it at the highest priority, `enqueue`). A refresh is one small request per page, and readers
+# see an edit only once it ran, while Wagtail's search- and reference-index updates of the same
+# publish, queued before it, can take far longer at 100,000 stories.
+FRONT_QUEUE = "front"
 
 
-@task(priority=FRONT)
+@task(queue_name=FRONT_QUEUE)
 def front_purge(urls: list[str], backends: list[str] | None = None, attempt: int = 0) -> None:
     """Purge full URLs from the front caches (settings.WAGTAILFRONTENDCACHE). A front cache
     that fails or does not answer within NASHRA_FRONT_CACHE_TIMEOUT is asked again later, the
@@ -98,7 +101,7 @@ def front_purge(urls: list[str], backends: list[str] | None = None, attempt: int
     raise pagecache.FrontCacheError(f"{names}: purge given up after {attempt + 1} attempts")
 
 
-@task(priority=FRONT)
+@task(queue_name=FRONT_QUEUE)
 def front_refresh(urls: list[str]) -> None:
     """Have the front caches fetch these pages anew while they keep serving their copies
     (pagecache.front_refresh: nginx refreshes; CDNs are purged). What a front cache did not

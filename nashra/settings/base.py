@@ -451,8 +451,9 @@ TASKS = {"default": {"BACKEND": {
     "database": "django_tasks_db.DatabaseBackend",
     "rq": "django_tasks_rq.RQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-}[TASKS_ENGINE], "QUEUES": ["default"]}}
-RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+}[TASKS_ENGINE], "QUEUES": ["front", "default"]}}  # "front": front caches, taken first
+RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
+             for name in ("front", "default")}
 # A failed task (a front cache that does not answer, say) runs again after each of these
 # delays in turn, then is given up and logged.
 NASHRA_TASK_RETRY_SECONDS = [5, 20, 60, 300, 900, 3600]

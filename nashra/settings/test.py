@@ -54,5 +54,5 @@ WHITENOISE_USE_FINDERS = True
 # Background work runs in the request, so a test sees its effect at once; the tests of the
 # queue itself (nashra/core/tests/test_tasks.py) switch to the database backend and a worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                     "QUEUES": ["default"]}}
+                     "QUEUES": ["front", "default"]}}
 TASKS_ENGINE = "immediate"

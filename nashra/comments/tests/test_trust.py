@@ -141,7 +141,7 @@ def test_a_reader_is_answered_before_the_filter_runs(post, article,
     from django_tasks import task_backends
 
     dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
-                         "QUEUES": ["default"]}}
+                         "QUEUES": ["front", "default"]}}
     with override_settings(TASKS=dummy):
         backend = task_backends["default"]
         backend.clear()

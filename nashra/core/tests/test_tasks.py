@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from nashra.core import tasks
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
-                              "QUEUES": ["default"]}}
+                              "QUEUES": ["front", "default"]}}
 
 
 class FrontCache:
@@ -65,7 +65,7 @@ def front_cache():
 
 def _run_worker(**options):
     call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0,
-                 **options)
+                 queue_name="front,default", **options)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -139,3 +139,19 @@ def test_later_in_a_transaction_queues_with_it_on_the_database(db, make_article)
         except RuntimeError:
             pass
         assert DBTaskResult.objects.count() == 0  # rolled back with the write it served
+
+
+@pytest.mark.django_db(transaction=True)
+def test_front_cache_work_is_taken_before_work_queued_earlier():
+    """A publish queues Wagtail's index updates before its front-cache refresh; the worker
+    takes the refresh first (its own queue, at the highest priority on the database queue)."""
+    with override_settings(TASKS=DATABASE_QUEUE, WAGTAILFRONTENDCACHE={}):
+        from nashra.discovery.subscribers import related_refresh
+
+        tasks.enqueue(related_refresh, (1,))
+        tasks.enqueue(tasks.front_refresh, (["http://localhost/"],))
+        first = DBTaskResult.objects.ready().first()  # the worker's own order
+        assert first.task_path == "nashra.core.tasks.front_refresh"
+        assert first.queue_name == tasks.FRONT_QUEUE
+        _run_worker()
+        assert not DBTaskResult.objects.ready().exists()

@@ -21,10 +21,12 @@ class Command(BaseCommand):
     def handle(self, *args, batch=False, **options):
         engine = settings.TASKS_ENGINE
         if engine == "database":
-            call_command("db_worker", batch=batch, verbosity=options["verbosity"])
+            call_command("db_worker", queue_name=",".join(settings.TASKS["default"]["QUEUES"]),
+                         batch=batch, verbosity=options["verbosity"])
         elif engine == "rq":
-            call_command("rqworker", "default", job_class="django_tasks_rq.Job",
-                         burst=batch)
+            # In this order: RQ takes the first queue's jobs first (front caches).
+            call_command("rqworker", *settings.TASKS["default"]["QUEUES"],
+                         job_class="django_tasks_rq.Job", burst=batch)
         else:
             self.stdout.write(f"nashra worker: the {engine!r} queue runs tasks in the request; "
                               "nothing to do")
