@@ -275,6 +275,11 @@ def comments_erase_author(*, email: str) -> int:
                 **ERASED_FIELDS)
         # What is left of the author's has no one else's reply below it.
         own.delete()
+        # A «تعليق محذوف» kept for replies this erased has nothing left to hold: it goes too.
+        for _ in range(MAX_DEPTH + 1):
+            bare = Comment.objects.filter(erased=True, replies__isnull=True)
+            if not bare.delete()[0]:
+                break
     _changed(page_ids, reason="erase")
     return count
 

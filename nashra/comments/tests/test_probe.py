@@ -439,6 +439,17 @@ class TestEraseKeepsOthersReplies(OnOneArticle):
         assert client.get(f"/comments/reply/{a.pk}/").status_code == 404
         assert post(body="رد على المحذوف", parent=a.pk).status_code == 400
 
+    def test_a_deleted_comment_goes_when_its_last_reply_is_erased(self, client, article):
+        a = self._comment(article, "هند", self.HIND, "رأي هند")
+        b = self._comment(article, "سامي", "sami@example.org", "رد سامي", a)
+        self._comment(article, "ليلى", "layla@example.org", "ليلى ترد على سامي", b)
+        services.comments_erase_author(email=self.HIND)
+        services.comments_erase_author(email="sami@example.org")
+        assert Comment.objects.filter(erased=True).count() == 2  # Layla's reply holds both
+        services.comments_erase_author(email="layla@example.org")
+        assert not Comment.objects.exists()
+        assert "تعليق محذوف" not in client.get(article.url).content.decode()
+
     def _export(self) -> str:
         out = io.StringIO()
         call_command("comments_export", self.HIND, stdout=out)
