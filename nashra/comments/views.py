@@ -147,7 +147,8 @@ def _own_comment_redirect(request, url: str, comment: Comment):
         f"{url}?{OWN_COMMENT_PARAM}={own_comment_token(comment, browser_key=browser_key)}"
         f"#comment-{comment.pk}")
     response.set_cookie(OWN_COMMENT_COOKIE, browser_key, max_age=OWN_COMMENT_SECONDS, path="/",
-                        secure=request.is_secure(), httponly=True, samesite="Lax")
+                        secure=settings.SESSION_COOKIE_SECURE or request.is_secure(),
+                        httponly=True, samesite="Lax")
     return response
 
 
