@@ -119,7 +119,7 @@ def main() -> None:
     if args.cv:
         everything = train + learn
         rows = rows_of(classifier.TRAIN_FILE) + rows_of(classifier.LEARN_FILE)
-        scores, decisions = [0.0] * len(everything), [None] * len(everything)
+        decisions = [None] * len(everything)
         folds = 5
         for k in range(folds):
             held = set(range(k, len(everything), folds))

@@ -358,7 +358,39 @@ def _front_tell(urls: list[str], *, drop: bool) -> None:
         return
     from . import tasks
 
-    tasks.enqueue(tasks.front_purge if drop else tasks.front_refresh, (urls,), {})
+    if drop:
+        tasks.enqueue(tasks.front_purge, (urls,), {})
+    elif refresh_claim(urls):
+        tasks.enqueue(tasks.front_refresh, (urls,), {})
+
+
+# One queued refresh per set of pages at a time: a refresh renders the pages when it runs, so
+# one still waiting in the queue already covers every later change (50 approved comments a
+# second on one story queue one refresh, not 50). The worker releases the claim as it starts;
+# the claim expires anyway, should a queue lose the task.
+REFRESH_CLAIM_SECONDS = 30
+
+
+def _refresh_key(urls: list[str]) -> str:
+    digest = hashlib.sha1("\n".join(sorted(urls)).encode()).hexdigest()
+    return f"nashra:front:refresh-queued:{digest}"
+
+
+def refresh_claim(urls: list[str]) -> bool:
+    """True when no refresh of exactly these pages is waiting in the queue (and now one is)."""
+    try:
+        # The page store: shared by every process (files without Redis), as the claim must be.
+        return bool(_store().add(_refresh_key(urls), 1, REFRESH_CLAIM_SECONDS))
+    except Exception:  # a cache that is down must not stop a refresh
+        logger.warning("front caches: refresh claim unavailable", exc_info=True)
+        return True
+
+
+def refresh_release(urls: list[str]) -> None:
+    try:
+        _store().delete(_refresh_key(urls))
+    except Exception:
+        logger.warning("front caches: refresh claim not released", exc_info=True)
 
 
 class FrontCacheError(Exception):

@@ -26,8 +26,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
-from django_tasks.base import TASK_MAX_PRIORITY
 from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks.base import TASK_MAX_PRIORITY
 from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger("nashra.tasks")
@@ -108,6 +108,7 @@ def front_refresh(urls: list[str]) -> None:
     take is purged instead, later and with retries, like any purge."""
     from . import pagecache
 
+    pagecache.refresh_release(urls)  # a change from now on queues another refresh
     missed = pagecache.front_refresh(urls)
     if missed and not retry(front_purge, 0, missed):
         raise pagecache.FrontCacheError(f"{len(missed)} URLs neither refreshed nor purged")

@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import SGDClassifier
-from sklearn.naive_bayes import ComplementNB
 from sklearn.model_selection import StratifiedKFold
+from sklearn.naive_bayes import ComplementNB
 from sklearn.utils import murmurhash3_32
 
 from nashra.arabic.analysis import analyse

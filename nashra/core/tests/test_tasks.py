@@ -155,3 +155,27 @@ def test_front_cache_work_is_taken_before_work_queued_earlier():
         assert first.queue_name == tasks.FRONT_QUEUE
         _run_worker()
         assert not DBTaskResult.objects.ready().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_queued_refresh_covers_every_later_change_to_the_same_pages():
+    """50 approved comments a second on one story queue one refresh of its page at a time: it
+    renders the page when it runs, after every change queued behind it."""
+    from nashra.core import pagecache
+
+    urls = ["http://localhost/story/"]
+    with override_settings(TASKS=DATABASE_QUEUE, WAGTAILFRONTENDCACHE={"nginx": {
+            "BACKEND": "nashra.core.pagecache.RecordingPurgeBackend"}}):
+        for _ in range(50):
+            pagecache._front_tell(urls, drop=False)
+        assert DBTaskResult.objects.filter(task_path="nashra.core.tasks.front_refresh").count() == 1
+        _run_worker()  # the refresh starts: the next change queues another
+        pagecache._front_tell(urls, drop=False)
+        pagecache._front_tell(["http://localhost/other/"], drop=False)
+        assert DBTaskResult.objects.ready().count() == 2
+        # purges (a story gone) are never held back
+        pagecache._front_tell(urls, drop=True)
+        pagecache._front_tell(urls, drop=True)
+        assert DBTaskResult.objects.ready().filter(
+            task_path="nashra.core.tasks.front_purge").count() == 2
+        _run_worker()
