@@ -223,6 +223,8 @@ def _public_status(comment: Comment) -> str:
 def _outcome_message(comment: Comment) -> str:
     if comment.status == Comment.Status.APPROVED:
         return "شكرًا لك، نُشر تعليقك."
+    if comment.reasons == services.UNCHECKED:  # the filter runs after this answer (a task)
+        return "شكرًا لك، وصل تعليقك ويُفحص الآن؛ يُنشر خلال لحظات ما لم يحتج إلى مراجعة."
     return "شكرًا لك، تعليقك بانتظار المراجعة وسيظهر بعد موافقة المشرفين."
 
 

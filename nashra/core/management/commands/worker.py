@@ -25,8 +25,11 @@ class Command(BaseCommand):
                          batch=batch, verbosity=options["verbosity"])
         elif engine == "rq":
             # In this order: RQ takes the first queue's jobs first (front caches).
+            # SimpleWorker runs jobs in this process instead of forking one per job: what a
+            # task loads once (the comment filter's model) stays loaded for the next.
             call_command("rqworker", *settings.TASKS["default"]["QUEUES"],
-                         job_class="django_tasks_rq.Job", burst=batch)
+                         job_class="django_tasks_rq.Job", worker_class="rq.worker.SimpleWorker",
+                         burst=batch)
         else:
             self.stdout.write(f"nashra worker: the {engine!r} queue runs tasks in the request; "
                               "nothing to do")
