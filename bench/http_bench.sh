@@ -7,6 +7,9 @@
 #       an editor publishing and editing stories and readers posting comments as a browser does
 #       (page, /comments/token/, the form after the minimum fill time), counting their errors
 #       and how long each edit takes to show through nginx
+#   (b+comments) (b) at 64 connections again while bench/comments_load.py posts COMMENT_RATE (50)
+#       comments a second on the same story through nginx, checks each is stored and waits for
+#       the filter's queue to score them all (issue 15)
 #   (c) the article through `nashra serve` with its own page cache warm
 #   (d) the article through `nashra serve` with NASHRA_PAGE_CACHE=off
 #   (d-many) the same over the 20,000 newest stories in turn (the long tail: what is kept per
@@ -21,7 +24,7 @@
 #   REUSE=1 CASES="b b+side" CONNECTIONS=64 bench/http_bench.sh   # only these cases
 #
 # Environment: PG_DB (nashra_http_bench), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres),
-# ARTICLES (100000), LOAD_SECONDS (20), CONNECTIONS ("16 64"), CASES (all: "a b b+side c d
+# ARTICLES (100000), LOAD_SECONDS (20), CONNECTIONS ("16 64"), CASES (all: "a b b+side b+comments c d
 # d-many e f"; the single renders and memory go with (c) and (d)), WRK_THREADS (1), WORKERS (2)
 # and THREADS (4) for `nashra serve`, BENCH_REDIS_URL (redis://127.0.0.1:6379/10, emptied
 # first), PORT_BASE (8130: app +0, nginx loopback listener +2, static file server +3).
@@ -47,7 +50,7 @@ REUSE=${REUSE:-0}
 KEEP=${KEEP:-0}
 LOAD_SECONDS=${LOAD_SECONDS:-20}
 CONNECTIONS=${CONNECTIONS:-"16 64"}
-CASES=${CASES:-"a b b+side c d d-many e f"}
+CASES=${CASES:-"a b b+side b+comments c d d-many e f"}
 WRK_THREADS=${WRK_THREADS:-1}
 WORKERS=${WORKERS:-2}
 THREADS=${THREADS:-4}
@@ -226,6 +229,16 @@ if want b+side; then
   case_run b+side 64 "http://127.0.0.1:$NGINX_PORT$ARTICLE_PATH"
   wait "$side_pid" || echo "  side process exited with an error (see $OUT/side.txt)"
   cat "$OUT/side.txt"
+fi
+if want b+comments; then
+  echo "-- (b) at 64 connections again while readers post ${COMMENT_RATE:-50} comments a second (bench/comments_load.py)"
+  "$BIN/python" bench/comments_load.py --base "http://127.0.0.1:$NGINX_PORT" --host "$HOST" \
+    --origin "https://$HOST" --article-id "$ARTICLE_ID" --rate "${COMMENT_RATE:-50}" \
+    --seconds "$LOAD_SECONDS" >"$OUT/comments.txt" 2>&1 &
+  comments_pid=$!
+  case_run b+comments 64 "http://127.0.0.1:$NGINX_PORT$ARTICLE_PATH"
+  wait "$comments_pid" || echo "  comment load exited with an error (see $OUT/comments.txt)"
+  cat "$OUT/comments.txt"
 fi
 if want c; then
   for _ in 1 2 3; do curl -fs -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$APP_PORT$ARTICLE_PATH"; done

@@ -361,19 +361,31 @@ def _front_tell(urls: list[str], *, drop: bool) -> None:
     if drop:
         tasks.enqueue(tasks.front_purge, (urls,), {})
     elif refresh_claim(urls):
-        tasks.enqueue(tasks.front_refresh, (urls,), {})
+        tasks.enqueue_after(_refresh_wait(urls), tasks.front_refresh, (urls,), {})
 
 
-# One queued refresh per set of pages at a time: a refresh renders the pages when it runs, so
-# one still waiting in the queue already covers every later change (50 approved comments a
-# second on one story queue one refresh, not 50). The worker releases the claim as it starts;
-# the claim expires anyway, should a queue lose the task.
+# One queued refresh per set of pages at a time, and at most one start a second: a refresh
+# renders the pages when it runs, so one still waiting in the queue covers every later change.
+# An edit is refreshed at once; 50 approved comments a second on one story refresh it about
+# once a second, not 50 times, and leave the worker time to score the comments themselves. The
+# worker releases the claim and notes the time as it starts; the claim expires anyway, should a
+# queue lose the task.
 REFRESH_CLAIM_SECONDS = 30
+REFRESH_MIN_INTERVAL = 1.0
 
 
 def _refresh_key(urls: list[str]) -> str:
     digest = hashlib.sha1("\n".join(sorted(urls)).encode()).hexdigest()
     return f"nashra:front:refresh-queued:{digest}"
+
+
+def _refresh_wait(urls: list[str]) -> float:
+    """Seconds until these pages may be refreshed again (0: now)."""
+    try:
+        last = _store().get(_refresh_key(urls) + ":started")
+    except Exception:
+        return 0.0
+    return max(0.0, last + REFRESH_MIN_INTERVAL - time.time()) if last else 0.0
 
 
 def refresh_claim(urls: list[str]) -> bool:
@@ -387,8 +399,11 @@ def refresh_claim(urls: list[str]) -> bool:
 
 
 def refresh_release(urls: list[str]) -> None:
+    """A refresh of these pages starts: a change from now on queues the next one."""
+    key = _refresh_key(urls)
     try:
-        _store().delete(_refresh_key(urls))
+        _store().set(key + ":started", time.time(), REFRESH_CLAIM_SECONDS)
+        _store().delete(key)
     except Exception:
         logger.warning("front caches: refresh claim not released", exc_info=True)
 

@@ -44,6 +44,14 @@ def enqueue(task_obj, args=(), kwargs=None) -> None:
         logger.exception("could not queue %s", task_obj.name)
 
 
+def enqueue_after(seconds: float, task_obj, args=(), kwargs=None) -> None:
+    """Queue to run `seconds` from now where the queue can wait (database, RQ); at once where it
+    cannot (the immediate queue of tests)."""
+    if seconds > 0 and task_obj.get_backend().supports_defer:
+        task_obj = task_obj.using(run_after=timezone.now() + dt.timedelta(seconds=seconds))
+    enqueue(task_obj, args, kwargs)
+
+
 def later(task_obj, *args, **kwargs) -> None:
     """Queue `task_obj(*args, **kwargs)` so that it runs on what the current transaction
     writes: on the database queue in the same transaction (the task row commits, or rolls
@@ -108,7 +116,7 @@ def front_refresh(urls: list[str]) -> None:
     take is purged instead, later and with retries, like any purge."""
     from . import pagecache
 
-    pagecache.refresh_release(urls)  # a change from now on queues another refresh
+    pagecache.refresh_release(urls)  # a change from now on queues the next refresh
     missed = pagecache.front_refresh(urls)
     if missed and not retry(front_purge, 0, missed):
         raise pagecache.FrontCacheError(f"{len(missed)} URLs neither refreshed nor purged")

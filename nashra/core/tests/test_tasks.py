@@ -172,7 +172,11 @@ def test_one_queued_refresh_covers_every_later_change_to_the_same_pages():
         _run_worker()  # the refresh starts: the next change queues another
         pagecache._front_tell(urls, drop=False)
         pagecache._front_tell(["http://localhost/other/"], drop=False)
-        assert DBTaskResult.objects.ready().count() == 2
+        assert DBTaskResult.objects.ready().count() == 1  # the other pages: at once
+        # the same pages again: not before a second after the last refresh started
+        waiting = DBTaskResult.objects.exclude(status="SUCCESSFUL").filter(
+            args_kwargs__args=[urls]).get()
+        assert waiting.run_after is not None
         # purges (a story gone) are never held back
         pagecache._front_tell(urls, drop=True)
         pagecache._front_tell(urls, drop=True)

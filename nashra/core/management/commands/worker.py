@@ -29,6 +29,7 @@ class Command(BaseCommand):
             # task loads once (the comment filter's model) stays loaded for the next.
             call_command("rqworker", *settings.TASKS["default"]["QUEUES"],
                          job_class="django_tasks_rq.Job", worker_class="rq.worker.SimpleWorker",
+                         with_scheduler=True,  # tasks queued to run later: retries, refreshes
                          burst=batch)
         else:
             self.stdout.write(f"nashra worker: the {engine!r} queue runs tasks in the request; "
