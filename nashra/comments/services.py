@@ -314,11 +314,12 @@ def _changed(page_ids, *, reason: str) -> None:
 # --- comments decided elsewhere (import-wordpress) ---------------------------------------
 # The verdict of another site's moderators, as a lesson for the filter.
 IMPORT_LESSONS = {Comment.Status.APPROVED: "ham", Comment.Status.SPAM: "spam"}
-# Ham lessons taught per spam lesson of the same call. The filter learns one decision at a
-# time (partial_fit at a moderator's weight); a run of approvals with no spam beside it drags
-# every score down. Measured (docs/benchmarks.md): 1,600 one-sided ham lessons took the
-# shipped filter's spam recall from 0.97 to 0.03. WordPress's exporter leaves spam out, so a
-# real export would otherwise switch the filter off.
+# Ham lessons taught per spam lesson of the same call. WordPress's exporter leaves spam out,
+# so a real export is thousands of approvals and no spam: taught whole, they would outweigh the
+# shipped set's genuine comments many times over in the next retrain (when the old filter
+# learned one decision at a time, 1,600 one-sided ham lessons took its spam recall from 0.97
+# to 0.03; docs/benchmarks.md). The retrain's guard (spam/store.py) would refuse such a model;
+# balancing here keeps the lessons useful instead.
 IMPORT_HAM_PER_SPAM = 1
 IMPORT_IN_CHUNK = 900  # ids per IN list, under SQLite's oldest limit on bound parameters
 
