@@ -29,8 +29,8 @@ MAX_HOSTS = 64  # any Host header reaches here; keep the memo small
 _memo: dict = {"version": None, "until": 0.0, "sites": {}}
 
 
-def site_for_request(request) -> Site | None:
-    """Site.find_for_request's answer, its root page read as its specific class."""
+def _site_found(request) -> tuple[Site, type | None] | None:
+    """The memo's (Site row, root page class) for the request's host and port."""
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
     version, now = fragments.version("sites", request), time.monotonic()
@@ -47,7 +47,19 @@ def site_for_request(request) -> Site | None:
             site = (copy.copy(site), site.root_page.specific_class)
             site[0]._state.fields_cache.clear()  # the page itself is read per request
         sites[key] = site
-    found = sites[key]
+    return sites[key]
+
+
+def site_id_for_request(request) -> int | None:
+    """The id of the Site that answers the request (Wagtail's choice, the default site for a
+    host no Site names), for keys: unlike the Host header, one of a few values."""
+    found = _site_found(request)
+    return found[0].pk if found is not None else None
+
+
+def site_for_request(request) -> Site | None:
+    """Site.find_for_request's answer, its root page read as its specific class."""
+    found = _site_found(request)
     if found is None:
         return None
     site, root_class = copy.copy(found[0]), found[1]

@@ -15,10 +15,14 @@ Old entries are never read again and expire on their own.
 import time
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.encoding import escape_uri_path
+
+from nashra.core import sites
 
 PREFIX = "nashra:distribution"
 TREE = f"{PREFIX}:gen:tree"
@@ -61,8 +65,27 @@ def content_changed(*, page_id: int | None = None) -> None:
     _bump(*keys)
 
 
-def cached_response(*, timeout: int, bucket: Callable[..., int | None] | None = None):
-    """Serve a view's body from the cache, keyed by host, path, query and generations.
+def response_key(request, gens: str, params: tuple[str, ...] | None) -> str:
+    """The entry's key: the Wagtail Site that answers (every link in a body comes from it),
+    the path and the query parameters the view reads (`params`; None: all of them, sorted).
+
+    Never the Host header or a parameter the view ignores: each passes on to the same body,
+    and a key built from them let any client add entries without end (`Host: localhost:1234`,
+    `?x=1`, `?x=2`, …).
+    """
+    if params is None:
+        query = urlencode(sorted(request.GET.lists()), doseq=True)
+    else:
+        query = urlencode([(name, request.GET.getlist(name)) for name in params
+                           if name in request.GET], doseq=True)
+    site = sites.site_id_for_request(request)
+    return f"{PREFIX}:resp:{gens}:{site}:{escape_uri_path(request.path)}?{query}"
+
+
+def cached_response(*, timeout: int, bucket: Callable[..., int | None] | None = None,
+                    params: tuple[str, ...] | None = None):
+    """Serve a view's body from the cache, keyed by site, path, query and generations
+    (`response_key`: `params` names the query parameters the view reads, None for all).
 
     `bucket(**kwargs)` names the block of story ids the response depends on instead of the
     content generation (child sitemaps of the archive).
@@ -76,7 +99,7 @@ def cached_response(*, timeout: int, bucket: Callable[..., int | None] | None = 
             number = bucket(**kwargs) if bucket else None
             gen_keys = [TREE, CONTENT if number is None else _bucket_key(number)]
             gens = ":".join(str(g) for g in _generations(gen_keys))
-            key = f"{PREFIX}:resp:{gens}:{request.get_host()}:{request.get_full_path()}"
+            key = response_key(request, gens, params)
             hit = cache.get(key)
             if hit is not None:
                 body, headers = hit

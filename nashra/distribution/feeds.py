@@ -102,7 +102,8 @@ class ArticleFeed(Feed):
             return cls()(request, *args, **kwargs)
 
         view.__name__ = cls.__name__
-        return cached_response(timeout=settings.NASHRA_FEED_CACHE_SECONDS)(view)
+        # A feed reads no query parameter.
+        return cached_response(timeout=settings.NASHRA_FEED_CACHE_SECONDS, params=())(view)
 
     def __call__(self, request, *args, **kwargs):
         self.request = request

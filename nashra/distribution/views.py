@@ -54,7 +54,7 @@ def _w3c(value: dt.datetime | None) -> str | None:
 
 @require_GET
 @x_robots_tag
-@cached_response(timeout=settings.NASHRA_SITEMAP_CACHE_SECONDS)
+@cached_response(timeout=settings.NASHRA_SITEMAP_CACHE_SECONDS, params=())
 def sitemap_index(request):
     buckets = selectors.article_buckets()
     newest = max((b.lastmod for b in buckets if b.lastmod), default=None)
@@ -95,7 +95,7 @@ def _sitemap_for(request, section: str):
 
 @require_GET
 @x_robots_tag
-@cached_response(timeout=settings.NASHRA_SITEMAP_CACHE_SECONDS,
+@cached_response(timeout=settings.NASHRA_SITEMAP_CACHE_SECONDS, params=("p",),
                  bucket=lambda section: _bucket(section))
 def sitemap_section(request, section):
     sitemap = _sitemap_for(request, section)
