@@ -13,6 +13,7 @@ from rest_framework.fields import Field
 from rest_framework.renderers import JSONRenderer
 from wagtail.api import APIField
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
@@ -29,11 +30,38 @@ from .selectors import SHARE_RENDITION
 
 CARD_RENDITION = "format-jpeg|fill-640x360-c80"
 API_CACHE_SECONDS = 5 * 60
+# Far past any archive, and an OFFSET every database takes (2**63 overflows PostgreSQL's and
+# SQLite's, and Python's int reads a number of any length).
+API_MAX_OFFSET = 10**9
 
 
-class JSONOnly:
-    # One representation per URL, so a cached response is right for every client.
+class BoundedPagination(WagtailPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            offset = int(request.GET.get("offset", 0))
+        except ValueError:
+            offset = 0  # Wagtail's own answer for it
+        if offset > API_MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {API_MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
+class PublicEndpoint:
+    """What every endpoint shares: JSON only, a bounded offset, and no NUL in the query.
+
+    One representation per URL, so a cached response is right for every client. PostgreSQL
+    cannot hold a NUL character in text, so no slug, path or search term has one: a query
+    that does is refused before any lookup, the same way on every database.
+    """
+
     renderer_classes = [JSONRenderer]
+    pagination_class = BoundedPagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise BadRequestError(f"{name!r}: null characters are not allowed")
 
 
 class RenditionField(ImageRenditionField):
@@ -90,7 +118,7 @@ def _date(value: str, name: str) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-class ArticlesAPIViewSet(JSONOnly, PagesAPIViewSet):
+class ArticlesAPIViewSet(PublicEndpoint, PagesAPIViewSet):
     name = "articles"
     model = ArticlePage
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
@@ -145,7 +173,7 @@ class ArticlesAPIViewSet(JSONOnly, PagesAPIViewSet):
         )
 
 
-class SectionsAPIViewSet(JSONOnly, PagesAPIViewSet):
+class SectionsAPIViewSet(PublicEndpoint, PagesAPIViewSet):
     name = "sections"
     model = SectionPage
     known_query_parameters = PagesAPIViewSet.known_query_parameters
@@ -159,7 +187,7 @@ class SectionsAPIViewSet(JSONOnly, PagesAPIViewSet):
         ).order_by("path")
 
 
-class AuthorsAPIViewSet(JSONOnly, BaseAPIViewSet):
+class AuthorsAPIViewSet(PublicEndpoint, BaseAPIViewSet):
     name = "authors"
     model = Author
     filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
@@ -177,7 +205,7 @@ class AuthorsAPIViewSet(JSONOnly, BaseAPIViewSet):
             "photo__renditions").order_by("name", "id")
 
 
-class NashraImagesAPIViewSet(JSONOnly, ImagesAPIViewSet):
+class NashraImagesAPIViewSet(PublicEndpoint, ImagesAPIViewSet):
     body_fields = ImagesAPIViewSet.body_fields + [
         "description", "caption", "credit",
         APIField("card", serializer=RenditionField(CARD_RENDITION, source="*")),

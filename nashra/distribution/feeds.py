@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -226,9 +227,17 @@ class SectionFeed(ArticleFeed):
                            description=section.intro or f"آخر أخبار {section.title}")
 
 
+def _by_slug_or_404(queryset, slug: str):
+    # PostgreSQL cannot hold a NUL character in text, so no slug has one; asked for one, it
+    # would fail the query rather than find nothing.
+    if "\x00" in slug:
+        raise Http404("لا توجد خلاصة بهذا الاسم")
+    return get_object_or_404(queryset, slug=slug)
+
+
 class TagFeed(ArticleFeed):
     def get_object(self, request, slug):
-        tag = get_object_or_404(Tag, slug=slug)
+        tag = _by_slug_or_404(Tag, slug)
         name = self.site_settings.site_name
         return FeedSubject(scope="tag", obj=tag, title=f"وسم: {tag.name} | {name}",
                            link=links.tag_url(request, tag),
@@ -237,7 +246,7 @@ class TagFeed(ArticleFeed):
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug):
-        author = get_object_or_404(Author, slug=slug)
+        author = _by_slug_or_404(Author, slug)
         name = self.site_settings.site_name
         return FeedSubject(scope="author", obj=author, title=f"{author.name} | {name}",
                            link=links.author_url(request, author),

@@ -1,0 +1,51 @@
+"""Issue 16, finding 6: plain anonymous GETs an outside probe answered with 500.
+
+Each is now a clear 400 or 404 (JSON on the API, an Arabic page elsewhere). The fuzz test
+(test_fuzz.py) walks every public URL with generated input; these are the probe's own cases.
+"""
+
+import logging
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home(shared_home):
+    return shared_home
+
+
+PROBED = [
+    # url, status expected
+    ("/api/v2/articles/?author=%00", 400),  # PostgreSQL refuses NUL in a string literal
+    ("/api/v2/articles/?tag=%00", 400),
+    ("/api/v2/articles/?search=%00", 400),
+    ("/api/v2/articles/?offset=99999999999999999999999", 400),  # past a 64-bit OFFSET
+    ("/api/v2/articles/?offset=9223372036854775808", 400),  # 2**63
+    ("/api/v2/articles/?limit=9223372036854775808", 400),
+    ("/api/v2/articles/find/?html_path=%00", 400),
+    ("/api/v2/images/?search=%00", 400),
+    ("/api/v2/authors/?search=%00", 400),
+    ("/api/v2/sections/?search=%00", 400),
+    ("/feeds/tag/%00/rss/", 404),
+    ("/feeds/tag/%00/atom/", 404),
+    ("/feeds/author/%00/rss/", 404),
+    ("/feeds/author/%00/atom/", 404),
+]
+
+
+@pytest.mark.parametrize(("url", "status"), PROBED)
+def test_probed_urls_answer_a_clear_error(home, caplog, url, status):
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get(url)
+    assert response.status_code == status, (url, response.content[:300])
+    assert not [r for r in caplog.records if r.name == "django.request"
+                and r.levelno >= logging.ERROR], url
+    if url.startswith("/api/"):
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["message"]
+    else:
+        assert "text/html" in response["Content-Type"]
