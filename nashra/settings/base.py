@@ -3,6 +3,7 @@
 dev.py, test.py and production.py adjust a few values on top of this one.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -40,6 +41,11 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 # Production redirects http to https unless told that a proxy in front already does.
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+# HSTS (production, over https) is sent for a year; includeSubDomains and preload only when
+# asked: they bind every subdomain (and, once preloaded, browsers' built-in lists) to https
+# for that long, which a publisher with one plain-http subdomain cannot take back.
+HSTS_INCLUDE_SUBDOMAINS = _env_bool("NASHRA_HSTS_INCLUDE_SUBDOMAINS", False)
+HSTS_PRELOAD = _env_bool("NASHRA_HSTS_PRELOAD", False)
 SERVE_MEDIA = _env_bool("NASHRA_SERVE_MEDIA", True)
 # An S3-compatible bucket for media when set (needs django-storages installed).
 MEDIA_STORAGE_BACKEND = os.environ.get(
@@ -102,6 +108,12 @@ AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
 # NAT or provider do not share a limit; shorter prefixes count whole networks together.
 COMMENT_RATE_IPV4_PREFIX = int(os.environ.get("NASHRA_COMMENT_RATE_IPV4_PREFIX", "32"))
 COMMENT_RATE_IPV6_PREFIX = int(os.environ.get("NASHRA_COMMENT_RATE_IPV6_PREFIX", "64"))
+# Sign-in protection (nashra.accounts; docs/deployment.md): this many failed sign-ins lock
+# further tries out for this many minutes, counted per what NASHRA_LOGIN_LOCKOUT_BY names
+# (comma separated: "ip_address", "username", or a pair joined by "+", counted together).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("NASHRA_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_COOLOFF_MINUTES = float(os.environ.get("NASHRA_LOGIN_COOLOFF_MINUTES", "15"))
+LOGIN_LOCKOUT_BY = _env_list("NASHRA_LOGIN_LOCKOUT_BY", "ip_address,username")
 # -------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -112,6 +124,7 @@ INSTALLED_APPS = [
     "nashra.distribution",
     "nashra.discovery",
     "nashra.wordpress",
+    "nashra.accounts",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -138,6 +151,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 if TASKS_ENGINE == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
@@ -158,6 +172,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "nashra.wordpress.middleware.WordpressIdRedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nashra.urls"
@@ -299,6 +315,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "modelsearch": {"level": "WARNING"},
+        # Failures and lockouts are warnings; its start-up banner on every command is not.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -457,3 +475,28 @@ RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIM
 # A failed task (a front cache that does not answer, say) runs again after each of these
 # delays in turn, then is given up and logged.
 NASHRA_TASK_RETRY_SECONDS = [5, 20, 60, 300, 900, 3600]
+
+# --- sign-in protection (nashra.accounts; docs/deployment.md) ------------------------------
+# django-axes counts failed sign-ins through any login that calls authenticate() (the
+# admin's, Wagtail's for restricted pages) in the database: the same on the embedded SQLite
+# install and with Redis, and a Redis restart does not forget them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+# Each entry is counted on its own; a list entry counts its parameters together.
+AXES_LOCKOUT_PARAMETERS = [item.split("+") if "+" in item else item
+                           for item in LOGIN_LOCKOUT_BY]
+# REMOTE_ADDR, already the reader's address behind trusted proxies (nashra.wsgi).
+AXES_CLIENT_IP_CALLABLE = "nashra.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "nashra.accounts.lockout.lockout_response"
+AXES_COOLOFF_MESSAGE = "أُوقف تسجيل الدخول مؤقتًا بعد محاولات دخول فاشلة كثيرة. أعد المحاولة لاحقًا."
+# A success does not wipe the count: one good sign-in of one's own account must not clear
+# an address's failures against another account.
+AXES_RESET_ON_SUCCESS = False
+# Failures are what is kept, and only for the cool-off; no record of every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # django.contrib.admin is not installed; `nashra axes_*` commands

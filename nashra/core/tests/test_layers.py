@@ -1,6 +1,7 @@
 """The layers of STYLE.md, read from the source (ast; nothing is imported).
 
-    arabic ← core ← news ← {comments, search, discovery, distribution} ← wordpress ← the project
+    arabic ← core ← news ← {comments, search, discovery, distribution, accounts} ← wordpress
+    ← the project
 
 Arrows point down: a module imports from its own app and from the apps below it, never from
 one above it nor from a peer of the same row. Settings import no app code, `nashra.arabic`
@@ -23,7 +24,7 @@ ROWS = [
     {"arabic"},
     {"core"},
     {"news"},
-    {"comments", "search", "discovery", "distribution"},
+    {"comments", "search", "discovery", "distribution", "accounts"},
     {"wordpress"},
     # The project: URLs, WSGI entry, the `nashra` command and the shared test fixtures.
     {"urls", "wsgi", "cli", "conftest"},

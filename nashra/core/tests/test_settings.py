@@ -164,6 +164,19 @@ def test_elasticsearch_url_switches_the_search_backend():
         "wagtail.search.backends.elasticsearch8")
 
 
+def test_sign_in_lockout_is_read_from_the_environment():
+    default = _settings(SECRET_KEY="x" * 60)
+    # 5 failures per address and per account, then 15 minutes (docs/deployment.md)
+    assert (default.AXES_FAILURE_LIMIT, default.AXES_COOLOFF_TIME.total_seconds(),
+            default.AXES_LOCKOUT_PARAMETERS) == (5, 900, ["ip_address", "username"])
+    assert default.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+    tuned = _settings(SECRET_KEY="x" * 60, NASHRA_LOGIN_FAILURE_LIMIT="10",
+                      NASHRA_LOGIN_COOLOFF_MINUTES="60",
+                      NASHRA_LOGIN_LOCKOUT_BY="ip_address, username+ip_address")
+    assert (tuned.AXES_FAILURE_LIMIT, tuned.AXES_COOLOFF_TIME.total_seconds(),
+            tuned.AXES_LOCKOUT_PARAMETERS) == (10, 3600, ["ip_address", ["username", "ip_address"]])
+
+
 @pytest.fixture
 def migrated_sqlite(tmp_path, db):
     """A database file for a server process. On SQLite it is a copy of the suite's test
