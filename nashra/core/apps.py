@@ -1,4 +1,18 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+
+
+def hsts_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Browsers' preload lists take a site only with includeSubDomains (and a year or more)."""
+    if settings.SECURE_HSTS_PRELOAD and not (
+            settings.SECURE_HSTS_INCLUDE_SUBDOMAINS
+            and settings.SECURE_HSTS_SECONDS >= 60 * 60 * 24 * 365):
+        return [checks.Warning(
+            "NASHRA_HSTS_PRELOAD is on without NASHRA_HSTS_INCLUDE_SUBDOMAINS (or HSTS is "
+            "sent for less than a year): no browser's preload list will take the site.",
+            id="core.W001")]
+    return []
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +23,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import events, sites, subscribers  # noqa: F401  (receivers; change subscribers)
+
+        checks.register(hsts_check, checks.Tags.security, deploy=True)
