@@ -3,10 +3,11 @@
     DJANGO_SETTINGS_MODULE=nashra.settings.dev DATABASE_URL=... \\
       .venv/bin/python bench/comments_load.py --base http://127.0.0.1:8141 --rate 50 --seconds 60
 
-`make bench-http` runs it as case (b+comments): through nginx, on the benchmark's cached story,
-while wrk reads that story (`CASES="a b b+comments" LOAD_SECONDS=60 bench/http_bench.sh`).
-After the last post it waits for the filter's queue to score every comment (posting answers
-first, scoring runs as a task) and says how long that took.
+`make bench-http` runs it as case (b+comments): through nginx, on the newest cached story but
+the one wrk reads (`CASES="a b b+comments" LOAD_SECONDS=60 bench/http_bench.sh`). After the
+last post it waits for the filter's queue to score every comment (posting answers first,
+scoring runs as a task), says how long that took, and deletes the comments it posted (keep
+them with --keep).
 
 The script talks to the server over HTTP like a browser with JavaScript (a token from
 /comments/token/, then JSON posts with the Origin header), then reads the same database through
@@ -39,6 +40,10 @@ def main() -> None:
     parser.add_argument("--host", help="Host header (the site's name), if not --base's")
     parser.add_argument("--origin", help="Origin header (default: --base)")
     parser.add_argument("--article-id", type=int, help="the story to comment on (default: newest)")
+    parser.add_argument("--other-than", type=int,
+                        help="comment on the newest story but this one (wrk reads this one)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the comments posted (default: delete them at the end)")
     parser.add_argument("--drain-seconds", type=float, default=120,
                         help="how long to wait for every comment to be scored")
     args = parser.parse_args()
@@ -54,6 +59,8 @@ def main() -> None:
     from nashra.news.models import ArticlePage
 
     stories = ArticlePage.objects.live()
+    if args.other_than:
+        stories = stories.exclude(pk=args.other_than)
     article = (stories.filter(pk=args.article_id) if args.article_id
                else stories.order_by("-first_published_at")).first()
     if article is None:
@@ -135,6 +142,11 @@ def main() -> None:
         p95 = latencies[int(len(latencies) * 0.95) - 1]
         print(f"latency: p50 {latencies[len(latencies) // 2]:.0f} ms, p95 {p95:.0f} ms, "
               f"max {latencies[-1]:.0f} ms")
+    if not args.keep:  # a story under thousands of test comments would weigh on the next run
+        from nashra.core import changes
+
+        Comment.objects.filter(pk__in=ids).delete()
+        changes.thread_changed(story=article, reason="bench-cleanup")
     sys.exit(1 if missing else 0)
 
 

@@ -8,8 +8,9 @@
 #       (page, /comments/token/, the form after the minimum fill time), counting their errors
 #       and how long each edit takes to show through nginx
 #   (b+comments) (b) at 64 connections again while bench/comments_load.py posts COMMENT_RATE (50)
-#       comments a second on the same story through nginx, checks each is stored and waits for
-#       the filter's queue to score them all (issue 15)
+#       comments a second through nginx on the next newest story (its cached page is refreshed
+#       as they are approved), checks each is stored, waits for the filter's queue to score them
+#       all, then deletes them (issue 15)
 #   (c) the article through `nashra serve` with its own page cache warm
 #   (d) the article through `nashra serve` with NASHRA_PAGE_CACHE=off
 #   (d-many) the same over the 20,000 newest stories in turn (the long tail: what is kept per
@@ -233,7 +234,7 @@ fi
 if want b+comments; then
   echo "-- (b) at 64 connections again while readers post ${COMMENT_RATE:-50} comments a second (bench/comments_load.py)"
   "$BIN/python" bench/comments_load.py --base "http://127.0.0.1:$NGINX_PORT" --host "$HOST" \
-    --origin "https://$HOST" --article-id "$ARTICLE_ID" --rate "${COMMENT_RATE:-50}" \
+    --origin "https://$HOST" --other-than "$ARTICLE_ID" --rate "${COMMENT_RATE:-50}" \
     --seconds "$LOAD_SECONDS" >"$OUT/comments.txt" 2>&1 &
   comments_pid=$!
   case_run b+comments 64 "http://127.0.0.1:$NGINX_PORT$ARTICLE_PATH"
