@@ -1,11 +1,13 @@
 """The read-only headless API for the publisher's apps: Wagtail's API v2 at /api/v2/.
 
 Endpoints: articles (filters by section, tag, author and date; ordered; paginated), sections,
-authors and images (with renditions). Only live, public pages; JSON only; every response is
-cached and dropped on publish like the feeds (see cache.py and docs/api.md).
+authors and images (with renditions). Only live, public pages and the images they show; JSON
+only; renditions only as already made; every response is cached and dropped on publish like
+the feeds (see cache.py and docs/api.md).
 """
 
 import datetime as dt
+import functools
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -19,6 +21,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.images.models import Filter
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from nashra.news import selectors as news_selectors
@@ -26,9 +29,8 @@ from nashra.news.models import ArticlePage, ArticlePageAuthor, Author, SectionPa
 
 from . import links
 from .cache import cached_response
-from .selectors import SHARE_RENDITION
+from .selectors import AUTHOR_PHOTO_RENDITION, CARD_RENDITION, SHARE_RENDITION
 
-CARD_RENDITION = "format-jpeg|fill-640x360-c80"
 API_CACHE_SECONDS = 5 * 60
 # Far past any archive, and an OFFSET every database takes (2**63 overflows PostgreSQL's and
 # SQLite's, and Python's int reads a number of any length).
@@ -65,13 +67,24 @@ class PublicEndpoint:
 
 
 class RenditionField(ImageRenditionField):
-    """Wagtail's rendition field, its full_url on the site's host like every other link here."""
+    """A rendition the site has already made (at publish, or by its own pages), its full_url
+    on the site's host like every other link here; null while there is none. An API request
+    never makes one: anyone could otherwise fill the disk and the encoders by walking the
+    listings (subscribers.api_renditions_make makes them when a story is published or an author
+    saved).
+    """
 
     def to_representation(self, image):
-        data = super().to_representation(image)
-        if "url" in data:
-            data["full_url"] = links.absolute(self.context["request"], data["url"])
-        return data
+        rendition = image.find_existing_renditions(self.filter).get(self.filter)
+        if rendition is None:
+            return None
+        return {"url": rendition.url,
+                "full_url": links.absolute(self.context["request"], rendition.url),
+                "width": rendition.width, "height": rendition.height, "alt": rendition.alt}
+
+    @functools.cached_property
+    def filter(self) -> Filter:
+        return Filter(spec=self.filter_spec)
 
 
 class SectionRefField(Field):
@@ -193,7 +206,7 @@ class AuthorsAPIViewSet(PublicEndpoint, BaseAPIViewSet):
     filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
     body_fields = BaseAPIViewSet.body_fields + [
         "name", "slug", "bio",
-        APIField("photo", serializer=RenditionField("fill-240x240-c80|format-jpeg")),
+        APIField("photo", serializer=RenditionField(AUTHOR_PHOTO_RENDITION)),
     ]
     meta_fields = BaseAPIViewSet.meta_fields + [
         APIField("html_url", serializer=HtmlUrlField(source="*")),
@@ -216,7 +229,11 @@ class NashraImagesAPIViewSet(PublicEndpoint, ImagesAPIViewSet):
     ]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("renditions")
+        # Only what a live, public story shows: never an unused picture (an embargoed one,
+        # with its original's download_url), nor one only a private story or a draft has.
+        return (super().get_queryset()
+                .filter(pk__in=news_selectors.public_story_image_ids())
+                .prefetch_related("renditions"))
 
 
 api_router = WagtailAPIRouter("nashra_api")

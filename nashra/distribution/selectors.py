@@ -17,6 +17,10 @@ from nashra.news.models import ArticlePage, ArticlePageAuthor, ArticleTag, Autho
 # The 16:9 JPEG every story's hero gets at publish time (nashra.core.images.HERO_SPEC):
 # the picture for OpenGraph, X cards, JSON-LD and feed enclosures.
 SHARE_RENDITION = "format-jpeg|fill-1200x675-c80"
+# The headless API's other renditions: a card of any image it lists, an author's photo. The
+# API only shows renditions already made (subscribers.api_renditions_make makes these).
+CARD_RENDITION = "format-jpeg|fill-640x360-c80"
+AUTHOR_PHOTO_RENDITION = "fill-240x240-c80|format-jpeg"
 NEWS_SITEMAP_HOURS = 48
 NEWS_SITEMAP_MAX = 1000
 

@@ -11,7 +11,7 @@ a 100,000-story archive. This module writes the same rows a batch at a time:
   (Page's, then ArticlePage's; Django refuses to bulk-create a multi-table model), its
   columns read from `_meta` — a field added to ArticlePage, or to Page by a Wagtail
   upgrade, is written with no change here (nashra/news/tests/test_bulk.py fails otherwise);
-- bylines and tags in bulk;
+- bylines, tags and the images each story shows (StoryImage) in bulk;
 - the search index in bulk.
 
 What it leaves out, on purpose: no revision (a story gets its history when an editor first
@@ -28,7 +28,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
-from .models import ArticlePage, ArticlePageAuthor, ArticleTag, arabic_slugify
+from .models import ArticlePage, ArticlePageAuthor, ArticleTag, StoryImage, arabic_slugify
 
 # Children of one node that treebeard's four base-36 characters can number.
 MAX_CHILDREN = len(Page.alphabet) ** Page.steplen - 1
@@ -157,6 +157,10 @@ def articles_publish_bulk(*, stories: Sequence[NewStory], slugs: SiblingSlugs | 
                       for name in dict.fromkeys(story.tags))
     ArticlePageAuthor.objects.bulk_create(links)
     ArticleTag.objects.bulk_create(tagged)
+    StoryImage.objects.bulk_create(
+        [StoryImage(story_id=article.pk, image_id=i)
+         for article in articles for i in sorted(article.shown_image_ids())],
+        ignore_conflicts=True)
     for parent_pk, items in by_section.items():
         Page.objects.filter(pk=parent_pk).update(numchild=F("numchild") + len(items))
         for story in items:  # the caller's copy too, as treebeard's add_child does

@@ -261,6 +261,13 @@ class ArticlePage(ViewRestrictionsMixin, CachedPageMixin, Page):
             self.external_id = None
         return super().save(*args, **kwargs)
 
+    def shown_image_ids(self) -> set[int]:
+        """The images this version of the story shows: its hero and its image blocks."""
+        ids = {self.hero_image_id}
+        ids.update(block["value"].get("image") for block in self.body.raw_data
+                   if block["type"] == "image" and isinstance(block.get("value"), dict))
+        return {i for i in ids if isinstance(i, int)}
+
     @property
     def was_updated(self) -> bool:
         """A re-publish counts as an update once it is more than a few minutes after the first."""
@@ -330,3 +337,20 @@ class StoryFootprint(models.Model):
 
     def __str__(self):
         return f"{self.page_id}: {len(self.paths)}"
+
+
+class StoryImage(models.Model):
+    """An image a story's published text shows (its hero or an image block), written when it
+    is published: the headless API lists an image only while a live, public story shows it,
+    without reading every story's body (news.services.story_images_set)."""
+
+    story = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey("core.NashraImage", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "صورة في خبر"
+        constraints = [models.UniqueConstraint(fields=["story", "image"],
+                                               name="news_storyimage_unique")]
+
+    def __str__(self):
+        return f"{self.story_id}: {self.image_id}"

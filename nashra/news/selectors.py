@@ -14,7 +14,15 @@ from nashra.core.models import NashraImage
 from nashra.core.pages import public
 from nashra.core.queries import Precompiled
 
-from .models import ArticlePage, ArticlePageAuthor, ArticleTag, Author, HomePage, SectionPage
+from .models import (
+    ArticlePage,
+    ArticlePageAuthor,
+    ArticleTag,
+    Author,
+    HomePage,
+    SectionPage,
+    StoryImage,
+)
 
 PAGE_SIZE = settings.NASHRA_PAGE_SIZE
 SECTIONS_CACHE_KEY = "nashra:sections:v3"
@@ -175,6 +183,12 @@ def articles_by_ids(*, ids) -> list[ArticlePage]:
     ids = list(ids)
     found = {a.pk: a for a in _for_listing(ArticlePage.objects.filter(pk__in=ids))} if ids else {}
     return [found[pk] for pk in ids if pk in found]
+
+
+def public_story_image_ids():
+    """A subquery of the ids of images that live, public stories show (hero or body)."""
+    stories = public(ArticlePage.objects.live()).values("pk")
+    return StoryImage.objects.filter(story__in=stories).values("image_id")
 
 
 def article_authors(*, article: ArticlePage) -> list[Author]:

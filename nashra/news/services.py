@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from nashra.arabic.normalize import strip_invisibles
 from nashra.core import changes, pagecache
+from nashra.core.models import NashraImage
 
 from . import purge
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     HomePage,
     SectionPage,
     StoryFootprint,
+    StoryImage,
     arabic_slugify,
 )
 
@@ -351,6 +353,22 @@ def _wagtail_default_roles_remove() -> None:
 
     Group.objects.filter(name__in=["Editors", "Moderators"], user__isnull=True).delete()
     Workflow.objects.filter(name="Moderators approval").update(active=False)
+
+
+def story_images_set(*, article: ArticlePage) -> None:
+    """Keep the images `article` shows as published (a change subscriber calls this on every
+    publish, edit or move; bulk writers write the same rows themselves). Whether the story is
+    live and public is asked when the rows are read, so an unpublished or private story's rows
+    stay and simply stop counting."""
+    shown = article.shown_image_ids()
+    kept = set(StoryImage.objects.filter(story=article).values_list("image_id", flat=True))
+    if kept - shown:
+        StoryImage.objects.filter(story=article, image_id__in=kept - shown).delete()
+    if shown - kept:
+        # An image block may still name an image deleted since.
+        new = NashraImage.objects.filter(pk__in=shown - kept).values_list("pk", flat=True)
+        StoryImage.objects.bulk_create([StoryImage(story=article, image_id=i) for i in new],
+                                       ignore_conflicts=True)
 
 
 # --- full-page and front cache purges (nashra.core.pagecache; map in news.purge) -------------

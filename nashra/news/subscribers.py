@@ -4,7 +4,8 @@
 - the full-page and front caches of exactly the pages that show a story (news.purge has the
   map, distribution adds its feeds), of a curated page or a story's thread, of the home page
   and a section's listings when the tree or the settings change;
-- a published story's hero renditions, made by a task so no reader waits for an encoder.
+- a published story's hero renditions, made by a task so no reader waits for an encoder;
+- the images a published story shows (StoryImage), which the headless API lists.
 """
 
 from django_tasks import task
@@ -37,6 +38,12 @@ def section_map(change):
 @changes.subscribe(STORY_CHANGED)
 def story_pages(change):
     services.story_purge(article=change.page)
+
+
+@changes.subscribe(STORY_CHANGED)
+def story_images(change):
+    # Before the API's cached answers are renewed (distribution subscribes after news).
+    services.story_images_set(article=change.page)
 
 
 @changes.subscribe(STORY_GONE)

@@ -174,7 +174,11 @@ def test_a_full_section_is_refused_and_nothing_written(home, monkeypatch):
 def test_a_bulk_written_story_is_served_at_its_url_and_found(home, client):
     section = services.section_ensure_path(path="أخبار/عربية ودولية", home=home)
     author = services.author_get_or_create(name="رنا حمدان")
-    story = _story(section, 1, source="وفا")
+    hero, pictured = (demo_image(title="الميناء", alt="الميناء", seed=n, size=(64, 48))
+                      for n in (4, 5))
+    story = _story(section, 1, source="وفا", hero_image=hero, body=[
+        {"type": "paragraph", "value": "<p>فقرة الخبر 1</p>"},
+        {"type": "image", "value": {"image": pictured.pk, "caption": "", "credit": ""}}])
     story.article.title = "افتتاح ميناء الحديدة الجديد"
     story.author_ids, story.tags = [author.pk], ["موانئ", "اليمن"]
     written, = bulk.articles_publish_bulk(stories=[story])
@@ -191,3 +195,6 @@ def test_a_bulk_written_story_is_served_at_its_url_and_found(home, client):
     # in the search index without a rebuild
     found = client.get("/search/", {"q": "ميناء الحديدة"}).content.decode()
     assert escape(written.title) in found
+    # the images it shows are listed by the headless API, as a published story's are
+    images = client.get("/api/v2/images/").json()["items"]
+    assert {image["id"] for image in images} == {hero.pk, pictured.pk}
