@@ -152,6 +152,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 if TASKS_ENGINE == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
@@ -168,6 +171,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: whether this session gave its code, then what it may open until it
+    # does (nashra.accounts.middleware).
+    "django_otp.middleware.OTPMiddleware",
+    "nashra.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -500,3 +507,7 @@ AXES_RESET_ON_SUCCESS = False
 # Failures are what is kept, and only for the cool-off; no record of every successful sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False  # django.contrib.admin is not installed; `nashra axes_*` commands
+# Two-factor sign-in (django-otp): an authenticator app's code after the password, for those
+# who set it up (admin › account › التحقق بخطوتين) and for the editors' group when the
+# setting «تسجيل الدخول» requires it. The name the app shows beside the account:
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
