@@ -422,6 +422,9 @@ if REDIS_URL:
     }
 # One story's reads in one hour never count beyond this (a flood of beacons is capped).
 NASHRA_VIEWS_MAX_PER_HOUR = 50_000
+# The demo accounts of `nashra setup --demo` get the README's passwords only where this is
+# on (dev.py, for `make run`); elsewhere random ones, printed once (nashra.news.demo).
+NASHRA_DEMO_KNOWN_PASSWORDS = False
 # Called as hook(home=…) by `nashra setup --demo` after the demo stories are loaded.
 NASHRA_DEMO_HOOKS = ["nashra.discovery.demo.demo_ensure"]
 # Dotted paths the minute scheduler calls after publishing what is due (each on its own).

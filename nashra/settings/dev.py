@@ -11,5 +11,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SECURE_SSL_REDIRECT = False
+# `nashra setup --demo` gives the demo accounts the passwords the README prints (admin /
+# nashra-admin, …); under any other settings it makes random ones and prints them once.
+NASHRA_DEMO_KNOWN_PASSWORDS = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

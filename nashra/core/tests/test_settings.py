@@ -177,6 +177,13 @@ def test_sign_in_lockout_is_read_from_the_environment():
             tuned.AXES_LOCKOUT_PARAMETERS) == (10, 3600, ["ip_address", ["username", "ip_address"]])
 
 
+def test_only_dev_settings_give_the_demo_accounts_their_readme_passwords():
+    # `make run` prints admin / nashra-admin (README); `nashra setup --demo` under production
+    # settings must not make that account (nashra/news/tests/test_setup_demo.py).
+    assert _settings("dev").NASHRA_DEMO_KNOWN_PASSWORDS is True
+    assert _settings(SECRET_KEY="x" * 60).NASHRA_DEMO_KNOWN_PASSWORDS is False
+
+
 @pytest.fixture
 def migrated_sqlite(tmp_path, db):
     """A database file for a server process. On SQLite it is a copy of the suite's test
@@ -230,7 +237,8 @@ def test_nashra_serve_answers_pages_and_the_beacon_then_stops(tmp_path, migrated
                 time.sleep(0.1)
         # a page from the database (pages with static assets need collectstatic first)
         assert robots.status == 200 and "Sitemap:" in robots.read().decode()
-        beacon = urllib.request.Request(base + "/discovery/v/1/0000000000000000/", method="POST")
+        beacon = urllib.request.Request(base + "/discovery/v/1/1/0000000000000000/",
+                                        method="POST")
         assert urllib.request.urlopen(beacon, timeout=5).status == 204
     finally:
         server.send_signal(signal.SIGTERM)

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import json
 import random
+import secrets
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -22,7 +23,8 @@ DEMO_DIR = Path(__file__).resolve().parent
 PUBLISHER_NAME = "المكتب الإعلامي الفلسطيني في أوروبا"
 REFERENCE_SECTION = "أخبار/عربية ودولية"
 REFERENCE_EXTERNAL_ID = "demo:reference"
-# Demo accounts exist only where `make run` made them; production never calls this.
+# The demo accounts. These passwords are in the README, so only `make run` (dev.py's
+# NASHRA_DEMO_KNOWN_PASSWORDS) gives them; anywhere else each account gets a random one.
 DEMO_ACCOUNTS = (
     ("admin", "nashra-admin", "مدير الموقع"),
     ("editor", "nashra-editor", "محرر"),
@@ -111,16 +113,35 @@ def demo_load(*, home: HomePage) -> int:
     return count
 
 
-def demo_accounts_ensure() -> list[tuple[str, str, str]]:
+@transaction.atomic
+def demo_accounts_ensure(*, known_passwords: bool) -> list[tuple[str, str, str]]:
+    """The demo accounts, made where missing: (username, password, role) of those whose
+    password there is to tell.
+
+    With known_passwords (`make run`) every account and its README password, each run. Without
+    (production settings), a new random password for each account made now, and for one still
+    holding its README password from an older install; the caller prints them this once, and
+    an account whose password someone chose is left alone and not listed.
+    """
     User = get_user_model()
     groups = {"editor": services.EDITORS_GROUP, "reporter": services.REPORTERS_GROUP}
-    for username, password, _role in DEMO_ACCOUNTS:
-        if User.objects.filter(username=username).exists():
+    told = []
+    for username, known, role in DEMO_ACCOUNTS:
+        password = known if known_passwords else secrets.token_urlsafe(15)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            is_admin = username == "admin"
+            user = User.objects.create_user(username=username, password=password,
+                                            email=f"{username}@example.org",
+                                            is_staff=is_admin, is_superuser=is_admin)
+            if username in groups:
+                user.groups.add(Group.objects.get(name=groups[username]))
+        elif known_passwords:
+            pass  # kept as it is; its README password is told, as before
+        elif user.check_password(known):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        else:
             continue
-        is_admin = username == "admin"
-        user = User.objects.create_user(username=username, password=password,
-                                        email=f"{username}@example.org",
-                                        is_staff=is_admin, is_superuser=is_admin)
-        if username in groups:
-            user.groups.add(Group.objects.get(name=groups[username]))
-    return list(DEMO_ACCOUNTS)
+        told.append((username, password, role))
+    return told

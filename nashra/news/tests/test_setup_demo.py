@@ -1,10 +1,13 @@
 """`nashra setup --demo` (what `make run` calls): loads the demo once, keeps every edit after."""
 
+import re
 from io import StringIO
 
 import pytest
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.template.loader import render_to_string
+from django.test import override_settings
 
 from nashra.core.models import SiteSettings
 from nashra.news.demo import PUBLISHER_NAME, REFERENCE_EXTERNAL_ID, demo_articles
@@ -13,6 +16,7 @@ from nashra.news.models import ArticlePage, HomePage
 pytestmark = pytest.mark.django_db
 
 
+@override_settings(NASHRA_DEMO_KNOWN_PASSWORDS=True)  # as dev.py, for `make run`
 def test_setup_demo_is_idempotent_and_keeps_edits(client, django_capture_on_commit_callbacks):
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):  # related lists are made on commit
@@ -42,6 +46,49 @@ def test_setup_demo_is_idempotent_and_keeps_edits(client, django_capture_on_comm
     assert HomePage.objects.count() == 1
     settings = SiteSettings.objects.get()
     assert settings.site_name == PUBLISHER_NAME
+
+
+def _printed_logins(out: str) -> dict[str, str]:
+    return dict(re.findall(r"^  .+: (\w+) / (\S+)$", out, flags=re.MULTILINE))
+
+
+def test_setup_demo_outside_dev_makes_random_passwords_and_prints_them_once(rf):
+    # What `nashra setup --demo` does under production settings: the probe of issue 16 found
+    # admin / nashra-admin there. Only dev.py (`make run`) keeps the documented passwords.
+    out = StringIO()
+    call_command("setup", "--demo", stdout=out)
+    logins = _printed_logins(out.getvalue())
+    assert set(logins) == {"admin", "editor", "reporter"}
+    assert "nashra-admin" not in out.getvalue() and "nashra-editor" not in out.getvalue()
+    for username, password in logins.items():
+        assert len(password) >= 16
+        assert authenticate(rf.post("/admin/login/"), username=username,
+                            password=password).username == username
+        assert authenticate(rf.post("/admin/login/"), username=username,
+                            password=f"nashra-{username}") is None
+    assert "لا تُعرض مرة أخرى" in out.getvalue()
+
+    # once: a second run leaves them and prints none
+    again = StringIO()
+    call_command("setup", "--demo", stdout=again)
+    assert _printed_logins(again.getvalue()) == {}
+    assert authenticate(rf.post("/admin/login/"), username="admin",
+                        password=logins["admin"]) is not None
+
+
+def test_setup_demo_outside_dev_replaces_a_known_demo_password_left_from_before(rf):
+    # An install made by an older `setup --demo` still has admin / nashra-admin.
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org",
+                                                      "nashra-admin")
+    kept = get_user_model().objects.create_user("editor", password="an-editor-own-password")
+    out = StringIO()
+    call_command("setup", "--demo", stdout=out)
+    logins = _printed_logins(out.getvalue())
+    assert set(logins) == {"admin", "reporter"}  # the editor chose a password of their own
+    admin.refresh_from_db()
+    assert not admin.check_password("nashra-admin") and admin.check_password(logins["admin"])
+    kept.refresh_from_db()
+    assert kept.check_password("an-editor-own-password")
 
 
 def test_500_page_stands_alone_in_arabic():

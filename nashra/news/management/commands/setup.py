@@ -27,13 +27,21 @@ class Command(BaseCommand):
             from nashra.news import demo as demo_content
 
             loaded = demo_content.demo_load(home=home)
-            accounts = demo_content.demo_accounts_ensure()
+            known = settings.NASHRA_DEMO_KNOWN_PASSWORDS
+            accounts = demo_content.demo_accounts_ensure(known_passwords=known)
             # Demo content of the apps above news (e.g. an editors' picks list).
             for hook in settings.NASHRA_DEMO_HOOKS:
                 import_string(hook)(home=home)
             if loaded:
                 self.stdout.write(f"nashra: loaded {loaded} demo stories")
-            self.stdout.write("nashra: demo logins at /admin/ —")
-            for username, password, role in accounts:
-                self.stdout.write(f"  {role}: {username} / {password}")
+            if accounts:
+                self.stdout.write("nashra: demo logins at /admin/ —")
+                for username, password, role in accounts:
+                    self.stdout.write(f"  {role}: {username} / {password}")
+            if accounts and not known:
+                self.stdout.write("nashra: كلمات المرور هذه لا تُعرض مرة أخرى: احفظها، أو غيّرها "
+                                  "من لوحة التحكم (الحساب).")
+            elif not accounts:
+                self.stdout.write("nashra: حسابات العرض موجودة، وقد عُرضت كلمات مرورها عند "
+                                  "إنشائها.")
         self.stdout.write("nashra: ready")
