@@ -12,6 +12,10 @@ ERASED_LABEL = "تعليق محذوف"
 
 
 class Comment(models.Model):
+    # Wagtail's reference index would queue a task on every comment saved (it references a
+    # page): nothing in the admin needs to list "usage" by comments.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", "بانتظار المراجعة"
         APPROVED = "approved", "منشور"

@@ -329,14 +329,16 @@ def _split(url_path: str) -> tuple[str, str]:
     return unquote(path), query
 
 
-def urls_purge(paths: Iterable[str], *, root_url: str, drop: bool = True) -> list[str]:
+def urls_purge(paths: Iterable[str], *, root_url: str, drop: bool = True,
+               refresh_every: float | None = None) -> list[str]:
     """Drop these site paths (as page.url gives them) here and in every front cache.
 
     Our own entries go at once and again when the transaction commits (a render racing the
     commit cannot keep old content); the front caches are told by a task after the commit
     (nashra.core.tasks.front_purge: a front cache that hangs never holds up the editor).
     `drop=False` (a page that changed but may still be shown): front caches that can refresh
-    in the background keep serving the old copy until the new one is stored. Returns the full
+    in the background keep serving the old copy until the new one is stored, refreshed at most
+    once every `refresh_every` seconds (REFRESH_MIN_INTERVAL by default). Returns the full
     URLs sent to the front caches.
     """
     paths = list(dict.fromkeys(p for p in paths if p))  # in the caller's order: hot first
@@ -347,13 +349,13 @@ def urls_purge(paths: Iterable[str], *, root_url: str, drop: bool = True) -> lis
 
     def after_commit():
         _own_purge(paths)
-        _front_tell(urls, drop=drop)
+        _front_tell(urls, drop=drop, every=refresh_every)
 
     transaction.on_commit(after_commit)
     return urls
 
 
-def _front_tell(urls: list[str], *, drop: bool) -> None:
+def _front_tell(urls: list[str], *, drop: bool, every: float | None = None) -> None:
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
     from . import tasks
@@ -361,7 +363,7 @@ def _front_tell(urls: list[str], *, drop: bool) -> None:
     if drop:
         tasks.enqueue(tasks.front_purge, (urls,), {})
     elif refresh_claim(urls):
-        tasks.enqueue_after(_refresh_wait(urls), tasks.front_refresh, (urls,), {})
+        tasks.enqueue_after(_refresh_wait(urls, every), tasks.front_refresh, (urls,), {})
 
 
 # One queued refresh per set of pages at a time, and at most one start a second: a refresh
@@ -379,13 +381,14 @@ def _refresh_key(urls: list[str]) -> str:
     return f"nashra:front:refresh-queued:{digest}"
 
 
-def _refresh_wait(urls: list[str]) -> float:
+def _refresh_wait(urls: list[str], every: float | None = None) -> float:
     """Seconds until these pages may be refreshed again (0: now)."""
     try:
         last = _store().get(_refresh_key(urls) + ":started")
     except Exception:
         return 0.0
-    return max(0.0, last + REFRESH_MIN_INTERVAL - time.time()) if last else 0.0
+    every = REFRESH_MIN_INTERVAL if every is None else every
+    return max(0.0, last + every - time.time()) if last else 0.0
 
 
 def refresh_claim(urls: list[str]) -> bool:

@@ -402,12 +402,12 @@ def story_purge(*, article: ArticlePage, gone: bool = False) -> list[str]:
                                    root_url=root_url, drop=True))
 
 
-def page_purge(*, page, drop: bool = False) -> list[str]:
+def page_purge(*, page, drop: bool = False, refresh_every: float | None = None) -> list[str]:
     """Purge one page's own URL: a story whose thread or related list changed, the home page
-    when its picks or lead story did."""
+    when its picks or lead story did. `refresh_every`: see pagecache.urls_purge."""
     path = purge.page_path(page)
     return pagecache.urls_purge([path] if path else [], root_url=purge.site_root_url(page),
-                                drop=drop)
+                                drop=drop, refresh_every=refresh_every)
 
 
 def site_purge(*, page=None, paths=()) -> list[str]:

@@ -8,6 +8,7 @@
 - the images a published story shows (StoryImage), which the headless API lists.
 """
 
+from django.conf import settings
 from django_tasks import task
 
 from nashra.core import changes, pagecache
@@ -60,10 +61,20 @@ def front_pages(change):
         services.page_purge(page=change.page, drop=True)
 
 
-@changes.subscribe(CURATION_CHANGED, THREAD_CHANGED)
+@changes.subscribe(CURATION_CHANGED)
 def curated_page(change):
     if change.page is not None:
         services.page_purge(page=change.page)
+
+
+@changes.subscribe(THREAD_CHANGED)
+def story_thread(change):
+    # A busy thread refreshes its story's cached copies every few seconds, not after every
+    # comment: each refresh renders the whole thread, and 50 comments a second would keep a
+    # worker rendering instead of scoring them. The poster sees their own at once (?comment=).
+    if change.page is not None:
+        services.page_purge(page=change.page,
+                            refresh_every=settings.NASHRA_COMMENT_REFRESH_SECONDS)
 
 
 @changes.subscribe(AUTHOR_CHANGED)

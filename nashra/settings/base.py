@@ -397,6 +397,8 @@ if AKISMET_API_KEY:
 # Moderators' decisions take effect at once (the filter's memory); the model itself is retrained
 # from the shipped set and every lesson, in a task, once this many lessons have gathered.
 NASHRA_COMMENT_RETRAIN_AFTER = int(os.environ.get("NASHRA_COMMENT_RETRAIN_AFTER", "25"))
+# A story's cached copies (nginx, CDN) take new comments at most this often (seconds).
+NASHRA_COMMENT_REFRESH_SECONDS = float(os.environ.get("NASHRA_COMMENT_REFRESH_SECONDS", "5"))
 # Links to these domains (and their subdomains) are citations, not contacts, for the filter,
 # besides governments, the UN family, universities and Wikipedia (spam/signals.py).
 NASHRA_COMMENT_TRUSTED_DOMAINS = tuple(

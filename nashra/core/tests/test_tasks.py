@@ -183,3 +183,35 @@ def test_one_queued_refresh_covers_every_later_change_to_the_same_pages():
         assert DBTaskResult.objects.ready().filter(
             task_path="nashra.core.tasks.front_purge").count() == 2
         _run_worker()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_thread_refreshes_its_story_every_few_seconds_an_edit_at_once(settings):
+    """Comments refresh a story's cached copies at most every NASHRA_COMMENT_REFRESH_SECONDS;
+    the story's other changes keep their one-second spacing."""
+    from nashra.core import pagecache
+
+    urls = ["http://localhost/story/"]
+    with override_settings(TASKS=DATABASE_QUEUE, WAGTAILFRONTENDCACHE={"nginx": {
+            "BACKEND": "nashra.core.pagecache.RecordingPurgeBackend"}}):
+        pagecache.refresh_release(urls)  # a refresh of the story just started
+        pagecache._front_tell(urls, drop=False, every=settings.NASHRA_COMMENT_REFRESH_SECONDS)
+        queued = DBTaskResult.objects.get(task_path="nashra.core.tasks.front_refresh")
+        wait = (queued.run_after - queued.enqueued_at).total_seconds()
+        assert settings.NASHRA_COMMENT_REFRESH_SECONDS - 1 < wait <= (
+            settings.NASHRA_COMMENT_REFRESH_SECONDS)
+        queued.delete()
+        pagecache.refresh_release(urls)
+        pagecache._front_tell(urls, drop=False)
+        queued = DBTaskResult.objects.get(task_path="nashra.core.tasks.front_refresh")
+        assert (queued.run_after - queued.enqueued_at).total_seconds() <= 1
+
+
+def test_comments_stay_out_of_wagtails_reference_index():
+    """Every comment saved would otherwise queue a reference-index task (960 of them in a
+    3,000-comment load run)."""
+    from wagtail.models import ReferenceIndex
+
+    from nashra.comments.models import Comment
+
+    assert not ReferenceIndex.model_is_indexable(Comment)

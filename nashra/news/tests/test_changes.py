@@ -190,7 +190,8 @@ def test_an_edit_refreshes_its_hot_pages_first_and_drops_the_rest(
     from nashra.core import pagecache
 
     told = []
-    monkeypatch.setattr(pagecache, "_front_tell", lambda urls, *, drop: told.append((urls, drop)))
+    monkeypatch.setattr(pagecache, "_front_tell",
+                        lambda urls, *, drop, every=None: told.append((urls, drop)))
     with django_capture_on_commit_callbacks(execute=True):
         admin_edit(desk)
     refreshed = [urls for urls, drop in told if not drop]
