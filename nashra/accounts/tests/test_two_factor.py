@@ -129,7 +129,8 @@ def test_wrong_codes_make_the_next_try_wait(client, editor, clock):
     for _ in range(3):
         client.post(VERIFY, {"token": wrong_code(device)})
         clock.shift(dt.timedelta(seconds=0.5))
-    # even the right code is refused while django-otp makes this device wait (4 s after 3)
+    # even the right code is refused while django-otp makes this device wait (1 s after the
+    # first wrong code, which refuses the second, then 2 s after the third)
     html = client.post(VERIFY, {"token": code_for(device)}).content.decode()
     assert "انتظر" in html
     assert client.get("/admin/").status_code == 302
