@@ -1,7 +1,9 @@
 """Writes of the discovery app: counting reads and flushing them in batches."""
 
+import ipaddress
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -12,7 +14,12 @@ from .models import HourlyViews
 
 logger = logging.getLogger("nashra.discovery")
 
-_SALT = "nashra.discovery.view-beacon"
+_SALT = "nashra.discovery.view-beacon.hourly"
+_READER_SALT = "nashra.discovery.reader"
+HOUR = 3600
+# A page may be served this long after it was rendered on top of its caches' own lifetimes
+# (a reader on a slow connection, a worker's clock a little behind another's).
+TOKEN_SLACK_SECONDS = 600
 # Crawlers, link previewers, monitors and scripted clients: never counted.
 BOT_USER_AGENT = re.compile(
     r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|whatsapp|"
@@ -23,13 +30,54 @@ BOT_USER_AGENT = re.compile(
 )
 
 
-def beacon_signature(article_id: int) -> str:
-    """A short keyed tag: only ids printed on our own pages are counted, without a lookup."""
-    return salted_hmac(_SALT, str(article_id)).hexdigest()[:16]
+def _signature(article_id: int, issued: int) -> str:
+    return salted_hmac(_SALT, f"{article_id}:{issued}").hexdigest()[:16]
 
 
-def beacon_signature_ok(article_id: int, signature: str) -> bool:
-    return constant_time_compare(beacon_signature(article_id), signature or "")
+def beacon_token(article_id: int, *, now: float | None = None) -> tuple[int, str]:
+    """The (hour, signature) a story page rendered now carries in its beacon's path.
+
+    Bound to the story and to the clock hour of the render, and checked without a lookup:
+    only ids printed on our own pages count, and a path copied from a page stops counting
+    once no cache could still be serving that page (`beacon_token_ok`)."""
+    issued = int((time.time() if now is None else now) // HOUR)
+    return issued, _signature(article_id, issued)
+
+
+def _token_seconds() -> int:
+    """How long after its render a page can still reach a reader: our page cache, then a front
+    cache's copy and what it may serve stale."""
+    return (settings.NASHRA_PAGE_CACHE_SECONDS + settings.NASHRA_FRONT_CACHE_SECONDS
+            + settings.NASHRA_FRONT_STALE_SECONDS + TOKEN_SLACK_SECONDS)
+
+
+def beacon_token_ok(article_id: int, issued: int, signature: str) -> bool:
+    now = time.time()
+    if not (now - _token_seconds()) // HOUR <= issued <= (now + TOKEN_SLACK_SECONDS) // HOUR:
+        return False
+    return constant_time_compare(_signature(article_id, issued), signature or "")
+
+
+def _reader_block(address: str) -> str:
+    """What one reader holds: an IPv4 address, or an IPv6 /64 (a home or a phone is given a
+    whole /64, and could take a new address in it for every beacon)."""
+    if ":" not in address:
+        return address
+    try:
+        ip = ipaddress.IPv6Address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if ip.ipv4_mapped is not None:  # an IPv4 reader seen through a dual-stack socket
+        return str(ip.ipv4_mapped)
+    return ip.packed[:8].hex() + "::/64"
+
+
+def reader_key(*, article_id: int, address: str) -> str:
+    """One reader of one story, as the read window keeps it: a keyed hash of the story and the
+    reader's address (see _reader_block). The address is never stored; without the site's
+    secret key the hash cannot be tied to an address, nor one reader's stories to each other."""
+    block = _reader_block(address)
+    return salted_hmac(_READER_SALT, f"{article_id}|{block}").hexdigest()[:20]
 
 
 def is_bot(*, user_agent: str, headers) -> bool:
@@ -40,24 +88,31 @@ def is_bot(*, user_agent: str, headers) -> bool:
     return "prefetch" in purpose or "prerender" in purpose
 
 
-def views_record(*, article_id: int, signature: str, user_agent: str, headers) -> bool:
-    """Count one read if the beacon is ours and the reader is not a bot; nothing is stored
-    about the reader (no cookie, no address), only +1 for the story in this hour."""
-    if not beacon_signature_ok(article_id, signature):
+def views_record(*, article_id: int, issued: int, signature: str, address: str,
+                 user_agent: str, headers) -> bool:
+    """Count one read if the beacon's token is ours and current, the reader is not a bot, and
+    this reader has not read this story yet in the current window (NASHRA_VIEWS_READER_SECONDS,
+    aligned to the clock: the clock hour by default).
+
+    No cookie is read or set. What is kept about the reader is `reader_key`, until the window
+    ends; the read itself is +1 for the story in this hour."""
+    if not beacon_token_ok(article_id, issued, signature):
         return False
     if is_bot(user_agent=user_agent, headers=headers):
         return False
     counter = get_counter()
-    counter.hit(article_id)
+    counted = counter.hit(article_id, reader=reader_key(article_id=article_id, address=address),
+                          seconds=settings.NASHRA_VIEWS_READER_SECONDS)
     counter.after_hit()
-    return True
+    return counted
 
 
 def views_flush(*, counter: BaseViewCounter | None = None) -> int:
     """Write counted reads to HourlyViews in one transaction; returns how many were written.
 
     Stories that no longer exist are dropped; a story's reads in one hour are capped at
-    NASHRA_VIEWS_MAX_PER_HOUR, so a flood of forged-but-valid beacons cannot lift it further.
+    NASHRA_VIEWS_MAX_PER_HOUR, a last stop for a flood from very many addresses at once (one
+    address counts once per story and window, so no single client comes near it).
     On failure the counts go back to the backend and are written at the next flush.
     """
     from nashra.news.models import ArticlePage

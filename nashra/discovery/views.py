@@ -28,9 +28,10 @@ def _no_store(response):
 
 @csrf_exempt  # sent without cookies or a form; it changes nothing but a counter
 @require_http_methods(["GET", "POST"])
-def view_beacon(request, article_id: str, signature: str):
+def view_beacon(request, article_id: str, issued: str, signature: str):
     """Count one read. Same short answer whatever happens, so probing it learns nothing."""
-    views_record(article_id=int(article_id), signature=signature,
+    views_record(article_id=int(article_id), issued=int(issued), signature=signature,
+                 address=request.META.get("REMOTE_ADDR", ""),
                  user_agent=request.headers.get("User-Agent", ""), headers=request.headers)
     if request.method == "POST":
         return _no_store(HttpResponse(status=204))

@@ -422,7 +422,11 @@ if REDIS_URL:
         "default": {"BACKEND": "nashra.discovery.counters.RedisViewCounter",
                     "OPTIONS": {"url": REDIS_URL, "key": "nashra:views"}}
     }
-# One story's reads in one hour never count beyond this (a flood of beacons is capped).
+# One reader (an IPv4 address, an IPv6 /64) counts one read of a story in each window of this
+# many seconds, aligned to the clock, however many beacons it sends (discovery.services).
+NASHRA_VIEWS_READER_SECONDS = 60 * 60
+# One story's reads in one hour never count beyond this: a last stop for a flood from very
+# many addresses at once (one address cannot come near it).
 NASHRA_VIEWS_MAX_PER_HOUR = 50_000
 # The demo accounts of `nashra setup --demo` get the README's passwords only where this is
 # on (dev.py, for `make run`); elsewhere random ones, printed once (nashra.news.demo).

@@ -7,7 +7,7 @@ from django.urls import reverse
 from nashra.core import fragments, pagecache
 
 from .. import selectors
-from ..services import beacon_signature
+from ..services import beacon_token
 
 register = template.Library()
 
@@ -74,7 +74,8 @@ def article_discovery(context, page):
                                            related_html),
         "shared_html": fragments.remember(request, ("aside-shared", picks_key, read_key),
                                           shared_html),
-        "beacon": reverse("discovery:beacon", args=[page.pk, beacon_signature(page.pk)]),
+        # The render's hour is in the token: a page from a cache carries the hour it was made.
+        "beacon": reverse("discovery:beacon", args=[page.pk, *beacon_token(page.pk)]),
     }
 
 
