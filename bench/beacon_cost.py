@@ -6,7 +6,8 @@ Calls the WSGI application directly (no network, no HTTP parsing by gunicorn), o
 the fast path in nashra/wsgi.py and once through Django's full stack, and reports the
 process CPU time per request (Redis's own CPU time is not included). On a shared, loaded
 machine the CPU time per request is steadier than a requests-per-second figure; the
-implied ceiling is 1 / cost per core.
+implied ceiling is 1 / cost per core. Each request comes from a reader of its own, through
+nginx (REMOTE_ADDR 127.0.0.1, the reader in X-Forwarded-For), so every one is counted.
 """
 
 import argparse
@@ -25,9 +26,11 @@ from nashra.wsgi import application  # noqa: E402  (sets Django up)
 AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
 
-def environ(path):
+def environ(path, reader):
     return {
         "REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_X_FORWARDED_FOR": f"10.{reader >> 16 & 255}.{reader >> 8 & 255}.{reader & 255}",
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
         "HTTP_USER_AGENT": AGENT, "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO(b""),
         "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": True,
@@ -36,7 +39,7 @@ def environ(path):
     }
 
 
-def measure(app, paths, n):
+def measure(app, paths, n, first_reader):
     statuses = {}
 
     def start_response(status, headers, exc_info=None):
@@ -44,7 +47,7 @@ def measure(app, paths, n):
 
     cpu, wall = time.process_time(), time.perf_counter()
     for i in range(n):
-        body = app(environ(paths[i % len(paths)]), start_response)
+        body = app(environ(paths[i % len(paths)], first_reader + i), start_response)
         b"".join(body)
         if hasattr(body, "close"):
             body.close()
@@ -54,8 +57,9 @@ def measure(app, paths, n):
 def main():
     from django.core.wsgi import get_wsgi_application
 
+    from nashra.core.proxy import forwarded_address
     from nashra.discovery.counters import get_counter
-    from nashra.discovery.services import beacon_signature
+    from nashra.discovery.services import beacon_token
     from nashra.news.models import ArticlePage
 
     parser = argparse.ArgumentParser()
@@ -63,12 +67,14 @@ def main():
     args = parser.parse_args()
     ids = list(ArticlePage.objects.live().values_list("pk", flat=True)[:5000])
     random.Random(3).shuffle(ids)
-    paths = [f"/discovery/v/{pk}/{beacon_signature(pk)}/" for pk in ids]
+    paths = ["/discovery/v/{}/{}/{}/".format(pk, *beacon_token(pk)) for pk in ids]
     print(f"counter: {type(get_counter()).__name__}")
+    reader = 0  # no (reader, story) pair twice: every beacon is a read
     for label, app in (("fast path (nashra/wsgi.py)", application),
-                       ("Django full stack", get_wsgi_application())):
-        measure(app, paths, 200)  # warm-up
-        cpu, wall, statuses = measure(app, paths, args.requests)
+                       ("Django full stack", forwarded_address(get_wsgi_application()))):
+        measure(app, paths, 200, reader)  # warm-up
+        cpu, wall, statuses = measure(app, paths, args.requests, reader + 200)
+        reader += 200 + args.requests
         print(f"{label}: {cpu:.0f} µs CPU and {wall:.0f} µs wall per request over "
               f"{args.requests} requests (≈ {1e6 / cpu:,.0f} requests/s per core of CPU); {statuses}")
 

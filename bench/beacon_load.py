@@ -2,8 +2,9 @@
 
     bench/beacon_load.py --port 8151 --seconds 20 --connections 64 --ids-file FILE
 
-FILE holds one beacon path per line (/discovery/v/<id>/<signature>/), made by
-bench/discovery_bench.sh from the archive. A plain asyncio client (no third-party load tool
+FILE holds one beacon path per line (/discovery/v/<id>/<hour>/<signature>/), made by
+bench/discovery_bench.sh from the archive. Each request comes from a reader of its own
+(X-Forwarded-For NET.x.y.z, believed from 127.0.0.1): one reader counts once per story and hour. A plain asyncio client (no third-party load tool
 is installed here); it runs on the same 2 cores as the server, so the figure is a floor.
 Prints the number of 204 answers, which the bench compares with the counts written to the
 database after the flush ("no counts lost").
@@ -12,12 +13,13 @@ database after the flush ("no counts lost").
 import argparse
 import asyncio
 import collections
+import itertools
 import time
 
 AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
 
-async def worker(host, port, paths, offset, deadline, stats):
+async def worker(host, port, paths, offset, deadline, stats, readers, net):
     reader = writer = None
     i = offset
     while time.perf_counter() < deadline:
@@ -25,7 +27,10 @@ async def worker(host, port, paths, offset, deadline, stats):
             reader, writer = await asyncio.open_connection(host, port)
         path = paths[i % len(paths)]
         i += 1
+        n = next(readers)
+        reader_address = f"{net}.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
         writer.write(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {AGENT}\r\n"
+                     f"X-Forwarded-For: {reader_address}\r\n"
                      f"Content-Length: 0\r\n\r\n".encode())
         status_line = await reader.readline()
         if not status_line:  # the server closed the connection (worker recycled): retry
@@ -60,7 +65,9 @@ async def main(args):
     stats = collections.Counter()
     started = time.perf_counter()
     deadline = started + args.seconds
-    await asyncio.gather(*(worker(args.host, args.port, paths, n * 7919, deadline, stats)
+    readers = itertools.count()
+    await asyncio.gather(*(worker(args.host, args.port, paths, n * 7919, deadline, stats,
+                                  readers, args.net)
                            for n in range(args.connections)))
     elapsed = time.perf_counter() - started
     answered = sum(v for k, v in stats.items() if isinstance(k, int))
@@ -78,4 +85,6 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--ids-file", required=True)
+    parser.add_argument("--net", type=int, default=10,
+                        help="first octet of the readers' addresses (another for a warm-up)")
     asyncio.run(main(parser.parse_args()))

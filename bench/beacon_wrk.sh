@@ -9,9 +9,13 @@
 # with deploy/gunicorn.conf.py when SERVER=gunicorn; 2 workers, 4 threads unless
 # WEB_CONCURRENCY / NASHRA_THREADS say otherwise. Redis
 # counts the reads (BENCH_REDIS_URL, default db 13 — emptied first), the access log goes to a
-# file. Afterwards the counters are flushed and the reads in the database compared with the
-# 2xx answers wrk saw. Environment: PG_DB (required), PORT (8151), LOAD_SECONDS (20),
-# CONNECTIONS (64), WEB_CONCURRENCY (2), NASHRA_THREADS (4).
+# file. Each request comes from a reader of its own (X-Forwarded-For, which nashra believes
+# from 127.0.0.1, a trusted proxy), since one reader counts once per story and hour. Afterwards
+# the counters are flushed and the reads in the database compared with the 2xx answers wrk
+# saw. ONE_CLIENT=1 sends instead every beacon for one story from one address, as a client
+# rigging «most read» would: the database then holds one read however many were answered.
+# Environment: PG_DB (required), PORT (8151), LOAD_SECONDS (20), CONNECTIONS (64),
+# WEB_CONCURRENCY (2), NASHRA_THREADS (4), ONE_CLIENT (0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "beacon_wrk.sh: wrk missing (apt-get install wrk)" >&2; exit 2; }
@@ -36,11 +40,11 @@ redis-cli -u "$REDIS_URL" flushdb >/dev/null
 "$BIN/python" - > "$VAR_DIR/beacons.txt" <<'PY'
 import django; django.setup()
 from nashra.discovery.models import HourlyViews
-from nashra.discovery.services import beacon_signature
+from nashra.discovery.services import beacon_token
 from nashra.news.models import ArticlePage
 HourlyViews.objects.all().delete()
 for pk in ArticlePage.objects.live().order_by("?").values_list("pk", flat=True)[:5000]:
-    print(f"/discovery/v/{pk}/{beacon_signature(pk)}/")
+    print("/discovery/v/{}/{}/{}/".format(pk, *beacon_token(pk)))
 PY
 if [[ "${SERVER:-serve}" == gunicorn ]]; then
   NASHRA_SCHEDULER=0 WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" NASHRA_THREADS="${NASHRA_THREADS:-4}" \
@@ -54,9 +58,11 @@ fi
 SERVER_PID=$!
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/robots.txt" && break; sleep 0.2; done
 export BEACON_PATHS="$VAR_DIR/beacons.txt"
-wrk -t1 -c16 -d3s -s bench/beacon_wrk.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up, counted too
-wrk -t1 -c"${CONNECTIONS:-64}" -d"${LOAD_SECONDS:-20}s" --latency -s bench/beacon_wrk.lua \
-  "http://127.0.0.1:$PORT" | tee "$VAR_DIR/wrk.txt"
+export BEACON_ONE_CLIENT="${ONE_CLIENT:-0}"
+# The warm-up's readers (11.x.x.x) are not the timed run's (10.x.x.x); both are counted.
+BEACON_NET=11 wrk -t1 -c16 -d3s -s bench/beacon_wrk.lua "http://127.0.0.1:$PORT" >/dev/null
+BEACON_NET=10 wrk -t1 -c"${CONNECTIONS:-64}" -d"${LOAD_SECONDS:-20}s" --latency \
+  -s bench/beacon_wrk.lua "http://127.0.0.1:$PORT" | tee "$VAR_DIR/wrk.txt"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 answered=$(grep -c -E '" 204 |" 204$' "$VAR_DIR/access.log" || true)
 "$BIN/python" - "$answered" <<'PY'

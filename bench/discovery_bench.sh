@@ -53,19 +53,19 @@ echo "-- beacon: gunicorn (deploy/gunicorn.conf.py, 2 workers x 4 threads, acces
 "$BIN/python" - > "$VAR_DIR/beacons.txt" <<'PY'
 import django; django.setup()
 from nashra.discovery.models import HourlyViews
-from nashra.discovery.services import beacon_signature
+from nashra.discovery.services import beacon_token
 from nashra.news.models import ArticlePage
 HourlyViews.objects.all().delete()
 for pk in ArticlePage.objects.live().order_by("?").values_list("pk", flat=True)[:5000]:
-    print(f"/discovery/v/{pk}/{beacon_signature(pk)}/")
+    print("/discovery/v/{}/{}/{}/".format(pk, *beacon_token(pk)))
 PY
 NASHRA_SCHEDULER=0 WEB_CONCURRENCY=2 NASHRA_THREADS=4 NASHRA_BIND="127.0.0.1:$PORT" \
   "$BIN/gunicorn" -c deploy/gunicorn.conf.py --access-logfile "$VAR_DIR/access.log" \
   nashra.wsgi >"$VAR_DIR/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/robots.txt" && break; sleep 0.2; done
-"$BIN/python" bench/beacon_load.py --port "$PORT" --seconds 3 --connections 16 \
-  --ids-file "$VAR_DIR/beacons.txt" >/dev/null  # warm-up, counted too
+"$BIN/python" bench/beacon_load.py --port "$PORT" --seconds 3 --connections 16 --net 11 \
+  --ids-file "$VAR_DIR/beacons.txt" >/dev/null  # warm-up (other readers), counted too
 "$BIN/python" bench/beacon_load.py --port "$PORT" --seconds "$SECONDS_LOAD" --connections 64 \
   --ids-file "$VAR_DIR/beacons.txt" | tee "$VAR_DIR/load.txt"
 kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true; GUNICORN_PID=""
