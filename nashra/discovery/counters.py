@@ -14,6 +14,7 @@ counts in one step.
 """
 
 import atexit
+import hashlib
 import threading
 import time
 import uuid
@@ -191,16 +192,22 @@ class RedisViewCounter(BaseViewCounter):
         import redis
 
         self.redis = redis.Redis.from_url(url)
+        self._no_script = redis.exceptions.NoScriptError
         self.key = key
         self.readers_key = readers_key
-        self._hit = self.redis.register_script(_REDIS_HIT)
+        self._hit_sha = hashlib.sha1(_REDIS_HIT.encode()).hexdigest()  # noqa: S324 - Redis's name
 
     def hit(self, article_id, *, reader, seconds):
         now = time.time()
         window = int(now // seconds)
         expires = int((window + 1) * seconds - now) + READERS_GRACE_SECONDS
-        return bool(self._hit(keys=[self.key, f"{self.readers_key}:{window}"],
-                              args=[f"{article_id}:{current_hour()}", reader, expires]))
+        args = (2, self.key, f"{self.readers_key}:{window}", f"{article_id}:{current_hour()}",
+                reader, expires)
+        # EVALSHA straight: redis-py's Script wrapper adds a few µs of CPU to every beacon.
+        try:
+            return bool(self.redis.evalsha(self._hit_sha, *args))
+        except self._no_script:  # a Redis restarted (or another one) since: send it the script
+            return bool(self.redis.eval(_REDIS_HIT, *args))
 
     def _claim(self) -> list[str]:
         claimed = [k.decode() for k in self.redis.scan_iter(f"{self.key}:flushing:*")]
