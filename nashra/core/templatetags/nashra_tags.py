@@ -83,3 +83,15 @@ def hero_picture(image, loading="eager", alt=None, css_class=""):
 def card_picture(image, loading="lazy", alt="", css_class=""):
     # Cards repeat the headline beside the image, so the image is decorative there.
     return _picture(image, images.CARD_SPEC, images.CARD_SIZES, alt, loading, css_class)
+
+
+# Player shapes site.css draws (height / width), for Wagtail's embed wrapper: a class in place
+# of its inline padding, which the readers' Content-Security-Policy refuses.
+EMBED_SHAPES = (("wide", 9 / 16), ("classic", 3 / 4), ("square", 1.0), ("tall", 16 / 9))
+
+
+@register.filter
+def embed_shape(embed) -> str:
+    """The shape nearest to an embed's own proportions."""
+    ratio = embed.ratio or EMBED_SHAPES[0][1]
+    return min(EMBED_SHAPES, key=lambda shape: abs(shape[1] - ratio))[0]
