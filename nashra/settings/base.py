@@ -46,6 +46,9 @@ SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
 # for that long, which a publisher with one plain-http subdomain cannot take back.
 HSTS_INCLUDE_SUBDOMAINS = _env_bool("NASHRA_HSTS_INCLUDE_SUBDOMAINS", False)
 HSTS_PRELOAD = _env_bool("NASHRA_HSTS_PRELOAD", False)
+# Players that stories embed (origins, comma separated: https://www.youtube-nocookie.com),
+# which the Content-Security-Policy lets pages frame; none by default (docs/deployment.md).
+CSP_FRAME_ORIGINS = _env_list("NASHRA_CSP_FRAME_SRC")
 SERVE_MEDIA = _env_bool("NASHRA_SERVE_MEDIA", True)
 # An S3-compatible bucket for media when set (needs django-storages installed).
 MEDIA_STORAGE_BACKEND = os.environ.get(
@@ -163,6 +166,9 @@ MIDDLEWARE = [
     # First: it answers cached pages and must see every header the others add.
     "nashra.core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (nashra.core.headers): before WhiteNoise,
+    # so static files get them too, and inside the page cache, which keeps them with a page.
+    "nashra.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The Wagtail Site of a page request from a per-process memo (nashra.core.sites).
     "nashra.core.sites.SiteMiddleware",
@@ -326,6 +332,56 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- response headers (nashra.core.headers; docs/deployment.md, "Headers") ----------------
+def _origin(url: str) -> list[str]:
+    """The scheme and host of an absolute URL (MEDIA_URL on a bucket or CDN), else none."""
+    scheme, _, rest = url.partition("://")
+    return [f"{scheme}://{rest.split('/', 1)[0]}"] if rest and scheme in ("http", "https") else []
+
+
+MEDIA_ORIGINS = _origin(MEDIA_URL)
+# Reader pages: nothing from another site (the demo and every shipped template need none), no
+# inline script or style, no plugins, never framed. A site that embeds players lists them in
+# NASHRA_CSP_FRAME_SRC; images and video may come from MEDIA_URL's host.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", *MEDIA_ORIGINS],
+    "media-src": ["'self'", *MEDIA_ORIGINS],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'", *CSP_FRAME_ORIGINS],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}}
+# The Wagtail admin (paths below) for a signed-in user: what it needs beyond the readers'
+# policy, found by loading its pages in a browser (nashra/core/tests/test_e2e_csp.py). Its
+# widgets start themselves with inline scripts (date pickers, choosers, StreamField), and its
+# scripts add inline ones and <style> elements, which no nonce can reach (wagtail/wagtail#1288).
+# The sign-in page keeps the readers' policy.
+NASHRA_ADMIN_CSP_PATHS = ["/admin/"]
+NASHRA_ADMIN_CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # An upload's thumbnail is drawn from the file before it is sent.
+    "img-src": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], "blob:"],
+    # The preview panel frames the page being edited.
+    "frame-ancestors": ["'self'"],
+}}
+# Features no page of the site uses, refused to it and to anything it frames.
+NASHRA_PERMISSIONS_POLICY = {
+    feature: [] for feature in (
+        "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation",
+        "gyroscope", "interest-cohort", "magnetometer", "microphone", "midi", "payment",
+        "serial", "usb")
+}
+# Editors' avatars come from their uploads only, never from gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Wagtail ---------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "نشرة"

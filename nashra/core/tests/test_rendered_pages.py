@@ -6,6 +6,7 @@
   attribute or element, no `javascript:` or `data:` address. JSON-LD
   (`<script type="application/ld+json">`) is data, which browsers never run, so the policy
   allows it (nashra/core/tests/test_e2e_csp.py shows no violation in a real browser).
+- The readers' policy and Permissions-Policy on every answer.
 
 The pages are built once for the module; each test walks them all.
 """
@@ -197,3 +198,22 @@ def test_no_page_has_inline_script_or_style(pages):
             found[name] = parser.found
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
 
+
+def _policy(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+def test_every_answer_carries_the_readers_policy(pages):
+    for name, (response, _) in pages.items():
+        if response is None:
+            continue
+        assert "Permissions-Policy" in response, name
+        policy = _policy(response["Content-Security-Policy"])
+        assert policy["default-src"] == ["'self'"], name
+        for directive in ("script-src", "style-src"):
+            assert policy[directive] == ["'self'"], (name, directive)
+        assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
