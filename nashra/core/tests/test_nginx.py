@@ -494,3 +494,25 @@ def test_stale_while_revalidate_for_cdns_passes_through_nginx(nginx, story, sett
     control = first["Cache-Control"]
     assert "stale-while-revalidate=30" in control and control.endswith("s-maxage=60")
     assert _cache_status(nginx.get(story.url)[1]) == "HIT"
+
+
+def test_security_headers_come_from_nashra_through_nginx(nginx, story):
+    """CSP and Permissions-Policy are nashra's, kept with nginx's copy and sent on every hit;
+    HSTS is nashra's alone too (production settings): deploy/nginx adds none of the three, so
+    there is one place that decides them and one copy of each in an answer."""
+    from nashra.core.headers import permissions_policy
+
+    answers = [nginx.get(story.url)[1] for _ in range(2)]
+    assert [_cache_status(h) for h in answers] == ["MISS", "HIT"]
+    for headers in answers:
+        assert len(headers.get_all("Content-Security-Policy")) == 1
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        assert headers.get_all("Permissions-Policy") == [permissions_policy()]
+        # The suite's settings send no HSTS; nor does nginx on its own.
+        assert "Strict-Transport-Security" not in headers
+    assert answers[1]["Content-Security-Policy"] == answers[0]["Content-Security-Policy"]
+    for name in ("nashra.conf", "nashra-site.conf"):
+        shipped = (DEPLOY / name).read_text().lower()
+        for header in ("strict-transport-security", "content-security-policy",
+                       "permissions-policy"):
+            assert f"add_header {header}" not in shipped, (name, header)
