@@ -8,6 +8,7 @@ the one that asks for it, and is nobody (anonymous) everywhere else on the site.
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -31,6 +32,10 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session, nobody signed in: reading request.user would open the session and
+            # mark every reader's page "Vary: Cookie", which front caches then store apart.
+            return None
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
