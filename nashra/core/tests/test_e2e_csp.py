@@ -18,6 +18,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.urls import include, path
 
+from nashra.core import pagecache
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
@@ -220,3 +222,43 @@ def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (320, 200), (138, 21, 56)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+PLAYER = "https://www.youtube-nocookie.com"
+
+
+def test_an_embedded_player_is_framed_only_when_its_origin_is_named(live_server, site, browser,
+                                                                     settings):
+    """A story's embed block is a frame from another site: refused by default (the readers'
+    policy names no other site), shown once NASHRA_CSP_FRAME_SRC names its origin. The
+    player's own address is answered here, never fetched."""
+    from django.utils import timezone
+    from wagtail.embeds.blocks import EmbedValue
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    url = "https://www.youtube.com/watch?v=nashra"
+    Embed.objects.create(
+        url=url, max_width=None, hash=get_embed_hash(url, None, None), type="video",
+        html=f'<iframe src="{PLAYER}/embed/nashra" width="480" height="270" title="فيديو">'
+             "</iframe>", width=480, height=270, last_updated=timezone.now())
+    story = site["story"]
+    story.body.append(("embed", EmbedValue(url)))
+    story.save_revision().publish()
+
+    page = browser.new_context(locale="ar").new_page()
+    page.route(f"{PLAYER}/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<!doctype html><p>player</p>"))
+    watch = Watcher(page, urlsplit(live_server.url).netloc)
+    watch.visit(live_server.url + story.url)
+    assert [v.split(": ", 1)[1].split(" at ")[0] for v in watch.violations] == [
+        f"frame-src refused {PLAYER}"]  # (a browser names only another site's origin)
+
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+        **directives, "frame-src": [*directives["frame-src"], PLAYER]}}
+    pagecache.everything_purge()  # the page was stored with the policy it was rendered under
+    watch.violations, watch.console = [], []
+    watch.visit(live_server.url + story.url)
+    assert page.frame_locator(".responsive-object iframe").locator("p").inner_text() == "player"
+    assert watch.violations == []
