@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from nashra.core.media import media_serve
 from nashra.distribution import api as distribution_api
 from nashra.search import views as search_views
 
@@ -25,7 +25,7 @@ if settings.SERVE_MEDIA:
     # Django serves uploads only when no front server (nginx, a bucket) does it.
     urlpatterns.append(
         path(f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-             cache_control(public=True, max_age=60 * 60 * 24 * 30)(serve),
+             cache_control(public=True, max_age=60 * 60 * 24 * 30)(media_serve),
              {"document_root": settings.MEDIA_ROOT})
     )
 

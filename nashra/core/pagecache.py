@@ -43,6 +43,8 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.contrib.frontend_cache.backends.http import HTTPBackend
 
+from .inputs import whole_number
+
 logger = logging.getLogger("nashra.pagecache")
 
 CACHE_ALIAS = "pages"
@@ -100,7 +102,9 @@ def cache_key(path: str, query: str = "") -> str | None:
     if query:
         for name, value in parse_qsl(query, keep_blank_values=True):
             if name == "page" and not page and value.isdigit():
-                page = int(value)
+                # "²" passes isdigit() but not int(), and int() refuses 5,000 digits: such a
+                # page number is not cached (the page itself reads or refuses it).
+                page = whole_number(value) or 0
                 if not 2 <= page <= settings.NASHRA_PAGE_CACHE_LISTING_PAGES:
                     return None
             elif not (name.startswith("utm_") or name in TRACKING_PARAMS):

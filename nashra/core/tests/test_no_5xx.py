@@ -49,3 +49,22 @@ def test_probed_urls_answer_a_clear_error(home, caplog, url, status):
         assert response.json()["message"]
     else:
         assert "text/html" in response["Content-Type"]
+
+
+# Found by the fuzz test (test_fuzz.py), in core's own code.
+@pytest.mark.parametrize("query", [
+    "page=%C2%B2",  # "²": str.isdigit() says yes, int() refuses it
+    "page=" + "9" * 5000,  # int() refuses more than 4,300 digits
+])
+def test_odd_page_numbers_are_not_cached_and_answer(home, query):
+    from nashra.core.pagecache import cache_key
+
+    assert cache_key("/", query) is None
+    assert cache_key("/أخبار/", query) is None
+    assert Client().get(f"/?{query}").status_code == 200  # the home page has no pages
+
+
+def test_a_media_name_too_long_for_any_file_is_a_404(home):
+    # The file system refused the name with OSError: a 500 from Django's static serve.
+    assert Client().get("/media/" + "9" * 300).status_code == 404
+    assert Client().get("/media/images/" + "a/" * 2100).status_code == 404

@@ -1,0 +1,31 @@
+"""Numbers and text read from a URL, refused before a query when no row can match them.
+
+Each trap here was a 500 on a plain GET (issue 16, item 6):
+
+- `str.isdigit()` is true for "²" and "٣", which `int()` refuses or reads as 3, and `int()`
+  refuses a number of more than 4,300 digits;
+- databases hold 64-bit integers: a bigger one overflows SQLite's driver and PostgreSQL's
+  OFFSET, and Django lets it through to a query on a page's id (a one-to-one key, which its
+  integer overflow check does not cover);
+- PostgreSQL cannot hold a NUL character in text, so a lookup with one fails instead of
+  finding nothing.
+"""
+
+MAX_ID = 2**63 - 1  # the largest id any database here can hold
+
+
+def whole_number(value: str | int | None, *, maximum: int = MAX_ID) -> int | None:
+    """The number `value` is (an int, or ASCII digits only), when 0 <= it <= maximum."""
+    if isinstance(value, str):
+        if not value or len(value) > len(str(maximum)) or not (
+                value.isascii() and value.isdigit()):
+            return None
+        value = int(value)
+    if not isinstance(value, int) or not 0 <= value <= maximum:
+        return None
+    return value
+
+
+def has_nul(*values: str) -> bool:
+    """True when a value holds a NUL character, which no stored text can."""
+    return any("\x00" in value for value in values)
