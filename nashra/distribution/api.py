@@ -9,7 +9,9 @@ the feeds (see cache.py and docs/api.md).
 import datetime as dt
 import functools
 
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
+from django.db.models import IntegerField, Prefetch
+from django.http import Http404
 from django.utils import timezone
 from rest_framework.fields import Field
 from rest_framework.renderers import JSONRenderer
@@ -24,6 +26,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.images.models import Filter
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from nashra.core.inputs import MAX_ID, has_nul, whole_number
 from nashra.news import selectors as news_selectors
 from nashra.news.models import ArticlePage, ArticlePageAuthor, Author, SectionPage
 
@@ -49,11 +52,11 @@ class BoundedPagination(WagtailPagination):
 
 
 class PublicEndpoint:
-    """What every endpoint shares: JSON only, a bounded offset, and no NUL in the query.
+    """What every endpoint shares: JSON only, and input no row can match refused with a 400
+    or 404 before any query, the same way on every database (nashra.core.inputs).
 
     One representation per URL, so a cached response is right for every client. PostgreSQL
-    cannot hold a NUL character in text, so no slug, path or search term has one: a query
-    that does is refused before any lookup, the same way on every database.
+    cannot hold a NUL character in text, so no slug, path or search term has one.
     """
 
     renderer_classes = [JSONRenderer]
@@ -62,8 +65,45 @@ class PublicEndpoint:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         for name, values in request.GET.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
+            if has_nul(name, *values):
                 raise BadRequestError(f"{name!r}: null characters are not allowed")
+        if request.GET.get("search_operator", "and") not in ("and", "or"):
+            raise BadRequestError("search_operator: expected 'and' or 'or'")
+        if "pk" in kwargs and whole_number(kwargs["pk"]) is None:
+            raise Http404("not found")  # past any id: the query would overflow
+
+    def find_object(self, queryset, request):
+        if "id" in request.GET and whole_number(request.GET["id"]) is None:
+            raise BadRequestError("id: expected a whole number")
+        return super().find_object(queryset, request)
+
+    def filter_queryset(self, queryset):
+        # Wagtail's field filters convert booleans and integers; a date or any other field
+        # given a value it cannot read raises ValidationError, which Wagtail lets through.
+        self._check_ids(queryset.model)
+        try:
+            return super().filter_queryset(queryset)
+        except ValidationError as error:
+            raise BadRequestError(f"field filter error: {' '.join(error.messages)}") from None
+
+    def _check_ids(self, model):
+        """A number past any id in a filter on a key (`?alias_of=`): Django checks the range
+        of an integer field, not of a key to one, so the query would overflow."""
+        fields = set(self.get_available_fields(model, db_fields_only=True))
+        for name, value in self.request.GET.items():
+            if name not in fields:
+                continue
+            field = model._meta.get_field(name)
+            while field.is_relation and getattr(field, "target_field", None) is not None:
+                field = field.target_field
+            if not isinstance(field, IntegerField):
+                continue
+            try:
+                number = int(value)
+            except ValueError:
+                continue  # Wagtail's filter answers it
+            if abs(number) > MAX_ID:
+                raise BadRequestError(f"{name}: {value!r} is out of range")
 
 
 class RenditionField(ImageRenditionField):

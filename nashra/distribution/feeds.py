@@ -18,6 +18,7 @@ from django.utils.html import escape, format_html
 from taggit.models import Tag
 from wagtail.rich_text import expand_db_html
 
+from nashra.core.inputs import has_nul, whole_number
 from nashra.core.models import SiteSettings
 from nashra.news import selectors as news_selectors
 from nashra.news.models import Author, SectionPage
@@ -220,6 +221,8 @@ class ArticleFeed(Feed):
 
 class SectionFeed(ArticleFeed):
     def get_object(self, request, section_id):
+        if whole_number(section_id) is None:  # past any id: the query would overflow
+            raise Http404("لا يوجد قسم بهذا الرقم")
         section = get_object_or_404(SectionPage.objects.live().public(), pk=section_id)
         name = self.site_settings.site_name
         return FeedSubject(scope="section", obj=section, title=f"{section.title} | {name}",
@@ -228,9 +231,7 @@ class SectionFeed(ArticleFeed):
 
 
 def _by_slug_or_404(queryset, slug: str):
-    # PostgreSQL cannot hold a NUL character in text, so no slug has one; asked for one, it
-    # would fail the query rather than find nothing.
-    if "\x00" in slug:
+    if has_nul(slug):  # no slug has one; the query would fail rather than find nothing
         raise Http404("لا توجد خلاصة بهذا الاسم")
     return get_object_or_404(queryset, slug=slug)
 
