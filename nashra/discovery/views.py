@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nashra.core.inputs import whole_number
 from nashra.news.models import SectionPage
 
 from . import selectors
@@ -56,10 +57,11 @@ def most_read_fragment(request):
     raw = request.GET.get("section", "")
     section_path = ""
     if raw:
-        if not raw.isdigit() or len(raw) > 12:
+        section_id = whole_number(raw, maximum=10**12 - 1)
+        if section_id is None:
             return HttpResponseBadRequest("رقم القسم غير صالح.",
                                           content_type="text/plain; charset=utf-8")
-        section_path = (SectionPage.objects.live().filter(pk=int(raw))
+        section_path = (SectionPage.objects.live().filter(pk=section_id)
                         .values_list("path", flat=True).first())
         if section_path is None:
             return HttpResponseBadRequest("لا يوجد قسم بهذا الرقم.",

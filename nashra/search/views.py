@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from nashra.core.inputs import whole_number
 from nashra.core.pages import public
 from nashra.news.models import SectionPage
 
@@ -50,7 +51,7 @@ def _filters(request):
     section = None
     section_id = request.GET.get("section")
     if section_id:
-        section = _sections(request).filter(pk=section_id if section_id.isdigit() else 0).first()
+        section = _sections(request).filter(pk=whole_number(section_id) or 0).first()
         if section is None:
             raise SearchQueryError("القسم المطلوب غير موجود.")
     date_from = _date(request.GET.get("from"), "من")

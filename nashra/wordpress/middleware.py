@@ -9,6 +9,8 @@ import; this only looks them up for a request to the site root that carries the 
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from wagtail.contrib.redirects.middleware import get_redirect
 
+from nashra.core.inputs import whole_number
+
 PARAMETERS = ("p", "page_id")
 
 
@@ -19,9 +21,9 @@ class WordpressIdRedirectMiddleware:
     def __call__(self, request):
         if request.path_info == "/" and request.method in ("GET", "HEAD"):
             for name in PARAMETERS:
-                value = request.GET.get(name, "")
-                if value.isascii() and value.isdigit():
-                    redirect = get_redirect(request, f"/?p={int(value)}")
+                wp_id = whole_number(request.GET.get(name, ""))
+                if wp_id is not None:
+                    redirect = get_redirect(request, f"/?p={wp_id}")
                     if redirect is not None and redirect.link:
                         if redirect.is_permanent:
                             return HttpResponsePermanentRedirect(redirect.link)

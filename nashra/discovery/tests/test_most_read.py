@@ -181,6 +181,8 @@ def test_most_read_fragment_rejects_bad_sections(client, home):
     assert response.status_code == 400
     assert "القسم" in response.content.decode()
     assert client.get("/discovery/live/most-read/?section=999999").status_code == 400
+    # "²" passes str.isdigit() but not int(): it was a 500.
+    assert client.get("/discovery/live/most-read/?section=%C2%B2").status_code == 400
 
 
 def _post(client, path, address):

@@ -98,6 +98,8 @@ def test_result_fields_and_phrase_ranking(client, make_article, stories):
         ({"q": "ليبيا", "from": "أمس"}, "تاريخ"),  # a date that is not a date
         ({"q": "ليبيا", "from": "2025-02-01", "to": "2025-01-01"}, "بعد تاريخ النهاية"),
         ({"q": "ليبيا", "section": "999999"}, "القسم المطلوب غير موجود"),
+        ({"q": "ليبيا", "section": "²"}, "القسم المطلوب غير موجود"),  # isdigit(), not int()
+        ({"q": "ليبيا", "section": "9" * 30}, "القسم المطلوب غير موجود"),  # past any id
         ({"q": "ليبيا", "limit": "0"}, "limit"),
         ({"q": "ليبيا", "limit": "abc"}, "limit"),
     ],

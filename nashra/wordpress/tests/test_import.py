@@ -252,6 +252,7 @@ class TestImport:
         assert self.client_get("/?p=103").status_code == 200
         assert self.client_get("/?p=999").status_code == 200  # the home page, as WordPress
         assert self.client_get("/?p=abc").status_code == 200
+        assert self.client_get("/?p=" + "9" * 5000).status_code == 200  # int() refuses it
         # The new address answers.
         assert self.client_get(_article(102).url).status_code == 200
 
