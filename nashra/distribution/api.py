@@ -199,10 +199,11 @@ class ArticlesAPIViewSet(PublicEndpoint, PagesAPIViewSet):
             pk__in=self.get_base_queryset().type(ArticlePage).values("pk")
         )
         if "section" in params:
-            try:
-                section = SectionPage.objects.live().get(pk=int(params["section"]))
-            except (ValueError, SectionPage.DoesNotExist):
-                raise BadRequestError("section: no section with this id") from None
+            section_id = whole_number(params["section"])  # not past any id: no overflow
+            section = (SectionPage.objects.live().filter(pk=section_id).first()
+                       if section_id is not None else None)
+            if section is None:
+                raise BadRequestError("section: no section with this id")
             articles = articles.descendant_of(section)
         if "tag" in params:
             articles = articles.filter(tags__slug=params["tag"])

@@ -32,6 +32,7 @@ def home(shared_home):
     # Filters on a key, with a number past any id (in Arabic-Indic digits, too).
     ("/api/v2/articles/?alias_of=" + "%D9%A1" * 30, 400),
     (f"/api/v2/articles/?hero_image={PAST_ANY_ID}", 400),
+    (f"/api/v2/articles/?section={PAST_ANY_ID}", 400),
     ("/feeds/section/9223372036854775808/rss/", 404),
     (f"/feeds/section/{PAST_ANY_ID}/atom/", 404),
 ])
