@@ -141,7 +141,7 @@ def test_later_in_a_transaction_queues_with_it_on_the_database(db, make_article)
         assert DBTaskResult.objects.count() == 0  # rolled back with the write it served
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_front_cache_work_is_taken_before_work_queued_earlier():
     """A publish queues Wagtail's index updates before its front-cache refresh; the worker
     takes the refresh first (its own queue, at the highest priority on the database queue)."""
@@ -157,7 +157,7 @@ def test_front_cache_work_is_taken_before_work_queued_earlier():
         assert not DBTaskResult.objects.ready().exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_queued_refresh_covers_every_later_change_to_the_same_pages():
     """50 approved comments a second on one story queue one refresh of its page at a time: it
     renders the page when it runs, after every change queued behind it."""
@@ -185,7 +185,7 @@ def test_one_queued_refresh_covers_every_later_change_to_the_same_pages():
         _run_worker()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_busy_thread_refreshes_its_story_every_few_seconds_an_edit_at_once(settings):
     """Comments refresh a story's cached copies at most every NASHRA_COMMENT_REFRESH_SECONDS;
     the story's other changes keep their one-second spacing."""
