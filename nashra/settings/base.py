@@ -172,6 +172,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The Wagtail Site of a page request from a per-process memo (nashra.core.sites).
     "nashra.core.sites.SiteMiddleware",
+    # Drops a session cookie whose key no session can have (one with a NUL failed the lookup).
+    "nashra.core.sessions.SessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -68,3 +68,20 @@ def test_a_media_name_too_long_for_any_file_is_a_404(home):
     # The file system refused the name with OSError: a 500 from Django's static serve.
     assert Client().get("/media/" + "9" * 300).status_code == 404
     assert Client().get("/media/images/" + "a/" * 2100).status_code == 404
+
+
+@pytest.mark.parametrize("cookie", [
+    'sessionid="\\000\\000\\000\\000\\000\\000\\000\\000"',  # a quoted cookie spells NUL
+    "sessionid=NOT-A-SESSION-KEY",
+])
+def test_a_session_cookie_no_session_can_have_is_dropped(home, cookie):
+    # Django looked the key up: with a NUL, PostgreSQL failed the query on every page.
+    response = Client(raise_request_exception=False).get("/", HTTP_COOKIE=cookie)
+    assert response.status_code == 200
+    assert "sessionid" not in response.wsgi_request.COOKIES
+
+
+def test_a_real_session_is_kept(home, admin_client):
+    response = admin_client.get("/admin/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_authenticated
