@@ -84,9 +84,9 @@ def _install_env(root: Path) -> dict:
     return env
 
 
-@pytest.mark.runs_last
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restores_a_site_with_the_same_pages_and_counts(
-        transactional_db, make_article, home, tmp_path, client):
+        make_article, home, tmp_path, client):
     media = tmp_path / "media-before"
     storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
                 "staticfiles": {"BACKEND":
@@ -139,8 +139,8 @@ def test_backup_restores_a_site_with_the_same_pages_and_counts(
     assert again.returncode != 0 and "--force" in again.stderr
 
 
-@pytest.mark.runs_last
-def test_a_damaged_backup_is_refused_and_nothing_changes(transactional_db, tmp_path):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_damaged_backup_is_refused_and_nothing_changes(tmp_path):
     media = tmp_path / "media"
     (media / "original_images").mkdir(parents=True)
     (media / "original_images" / "a.png").write_bytes(_png().getvalue())
@@ -156,8 +156,8 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(transactional_db, tmp_p
     assert not (tmp_path / "restored-media").exists()
 
 
-@pytest.mark.runs_last
-def test_a_database_with_content_is_refused_without_force(transactional_db, tmp_path):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_with_content_is_refused_without_force(tmp_path):
     from django.contrib.auth.models import User
 
     User.objects.create(username="editor")
@@ -167,8 +167,8 @@ def test_a_database_with_content_is_refused_without_force(transactional_db, tmp_
         backup_restore(folder=folder, connection=connection, media_root=None)
 
 
-@pytest.mark.runs_last
-def test_keep_deletes_only_older_backups_it_made(transactional_db, tmp_path):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_keep_deletes_only_older_backups_it_made(tmp_path):
     target = tmp_path / "backups"
     (target / "nashra-backup-other").mkdir(parents=True)  # no manifest: not one of ours
     (target / "notes").mkdir()
