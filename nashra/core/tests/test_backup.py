@@ -84,6 +84,9 @@ def _install_env(root: Path) -> dict:
     return env
 
 
+# Last (before the replica test, also last): what the round trip leaves in the storages and
+# caches made the browser test's pictures fail to load when it ran after them.
+@pytest.mark.runs_last
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restores_a_site_with_the_same_pages_and_counts(
         make_article, home, tmp_path, client):
@@ -139,6 +142,9 @@ def test_backup_restores_a_site_with_the_same_pages_and_counts(
     assert again.returncode != 0 and "--force" in again.stderr
 
 
+# Last (before the replica test, also last): what the round trip leaves in the storages and
+# caches made the browser test's pictures fail to load when it ran after them.
+@pytest.mark.runs_last
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_damaged_backup_is_refused_and_nothing_changes(tmp_path):
     media = tmp_path / "media"
@@ -156,6 +162,9 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(tmp_path):
     assert not (tmp_path / "restored-media").exists()
 
 
+# Last (before the replica test, also last): what the round trip leaves in the storages and
+# caches made the browser test's pictures fail to load when it ran after them.
+@pytest.mark.runs_last
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_database_with_content_is_refused_without_force(tmp_path):
     from django.contrib.auth.models import User
@@ -167,6 +176,9 @@ def test_a_database_with_content_is_refused_without_force(tmp_path):
         backup_restore(folder=folder, connection=connection, media_root=None)
 
 
+# Last (before the replica test, also last): what the round trip leaves in the storages and
+# caches made the browser test's pictures fail to load when it ran after them.
+@pytest.mark.runs_last
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_keep_deletes_only_older_backups_it_made(tmp_path):
     target = tmp_path / "backups"
