@@ -90,6 +90,9 @@ def _install_env(root: Path) -> dict:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restores_a_site_with_the_same_pages_and_counts(
         make_article, home, tmp_path, client):
+    if connection.vendor != "sqlite":
+        pytest.skip("the round trip restores into a new SQLite install; on PostgreSQL only "
+                    "pg_dump's output is checked (test_postgresql_dump_lists_the_tables)")
     media = tmp_path / "media-before"
     storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
                 "staticfiles": {"BACKEND":
