@@ -8,10 +8,16 @@ Each trap here was a 500 on a plain GET (issue 16, item 6):
   OFFSET, and Django lets it through to a query on a page's id (a one-to-one key, which its
   integer overflow check does not cover);
 - PostgreSQL cannot hold a NUL character in text, so a lookup with one fails instead of
-  finding nothing.
+  finding nothing;
+- a day at either end of the calendar (0001-01-01, 9999-12-31) overflows Python's datetime
+  when it is moved to UTC or a day on.
 """
 
+import datetime as dt
+
 MAX_ID = 2**63 - 1  # the largest id any database here can hold
+FIRST_DAY = dt.date(1, 1, 2)
+LAST_DAY = dt.date(9999, 12, 30)
 
 
 def whole_number(value: str | int | None, *, maximum: int = MAX_ID) -> int | None:
@@ -24,6 +30,11 @@ def whole_number(value: str | int | None, *, maximum: int = MAX_ID) -> int | Non
     if not isinstance(value, int) or not 0 <= value <= maximum:
         return None
     return value
+
+
+def day_in_range(day: dt.date) -> bool:
+    """True when a day can be moved to UTC and a day on, whatever the time zone."""
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def has_nul(*values: str) -> bool:

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 
 from django.core.exceptions import ValidationError
-from django.db.models import IntegerField, Prefetch
+from django.db.models import DateField, IntegerField, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from rest_framework.fields import Field
@@ -26,7 +26,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.images.models import Filter
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from nashra.core.inputs import MAX_ID, has_nul, whole_number
+from nashra.core.inputs import MAX_ID, day_in_range, has_nul, whole_number
 from nashra.news import selectors as news_selectors
 from nashra.news.models import ArticlePage, ArticlePageAuthor, Author, SectionPage
 
@@ -80,15 +80,16 @@ class PublicEndpoint:
     def filter_queryset(self, queryset):
         # Wagtail's field filters convert booleans and integers; a date or any other field
         # given a value it cannot read raises ValidationError, which Wagtail lets through.
-        self._check_ids(queryset.model)
+        self._check_filters(queryset.model)
         try:
             return super().filter_queryset(queryset)
         except ValidationError as error:
             raise BadRequestError(f"field filter error: {' '.join(error.messages)}") from None
 
-    def _check_ids(self, model):
-        """A number past any id in a filter on a key (`?alias_of=`): Django checks the range
-        of an integer field, not of a key to one, so the query would overflow."""
+    def _check_filters(self, model):
+        """Field filters whose value would overflow in the query: a number past any id on a
+        key (`?alias_of=`; Django checks the range of an integer field, not of a key to one),
+        or a day at an end of the calendar (`?first_published_at=0001-01-01`, moved to UTC)."""
         fields = set(self.get_available_fields(model, db_fields_only=True))
         for name, value in self.request.GET.items():
             if name not in fields:
@@ -96,13 +97,18 @@ class PublicEndpoint:
             field = model._meta.get_field(name)
             while field.is_relation and getattr(field, "target_field", None) is not None:
                 field = field.target_field
-            if not isinstance(field, IntegerField):
-                continue
             try:
-                number = int(value)
-            except ValueError:
-                continue  # Wagtail's filter answers it
-            if abs(number) > MAX_ID:
+                if isinstance(field, IntegerField):
+                    in_range = abs(int(value)) <= MAX_ID
+                elif isinstance(field, DateField):  # and DateTimeField
+                    day = field.to_python(value)
+                    in_range = day is None or day_in_range(
+                        day.date() if isinstance(day, dt.datetime) else day)
+                else:
+                    continue
+            except (ValueError, ValidationError):
+                continue  # the filter itself answers it
+            if not in_range:
                 raise BadRequestError(f"{name}: {value!r} is out of range")
 
 
@@ -168,6 +174,8 @@ def _date(value: str, name: str) -> dt.datetime:
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise BadRequestError(f"{name}: expected a date like 2025-03-01") from None
+    if not day_in_range(day):
+        raise BadRequestError(f"{name}: the date is out of range")
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
-from nashra.core.inputs import whole_number
+from nashra.core.inputs import day_in_range, whole_number
 from nashra.core.pages import public
 from nashra.news.models import SectionPage
 
@@ -23,9 +23,12 @@ def _date(value: str | None, label: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise SearchQueryError(f"تاريخ «{label}» غير صالح؛ استخدم الصيغة 2025-03-01.") from None
+    if not day_in_range(day):
+        raise SearchQueryError(f"تاريخ «{label}» خارج المدى المقبول.")
+    return day
 
 
 def _positive_int(value: str | None, default: int, label: str, maximum: int) -> int:

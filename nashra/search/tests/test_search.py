@@ -100,6 +100,8 @@ def test_result_fields_and_phrase_ranking(client, make_article, stories):
         ({"q": "ليبيا", "section": "999999"}, "القسم المطلوب غير موجود"),
         ({"q": "ليبيا", "section": "²"}, "القسم المطلوب غير موجود"),  # isdigit(), not int()
         ({"q": "ليبيا", "section": "9" * 30}, "القسم المطلوب غير موجود"),  # past any id
+        ({"q": "ليبيا", "to": "9999-12-31"}, "خارج المدى"),  # a day on overflowed
+        ({"q": "ليبيا", "from": "0001-01-01"}, "خارج المدى"),  # the first day, like the last
         ({"q": "ليبيا", "limit": "0"}, "limit"),
         ({"q": "ليبيا", "limit": "abc"}, "limit"),
     ],
