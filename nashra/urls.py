@@ -4,7 +4,9 @@ from django.views.decorators.cache import cache_control
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from nashra.core.inputs import ids_in_range
 from nashra.core.media import media_serve
 from nashra.distribution import api as distribution_api
 from nashra.search import views as search_views
@@ -18,7 +20,8 @@ urlpatterns = [
     path("api/v2/", distribution_api.urls()),  # the headless API (docs/api.md)
     path("discovery/", include("nashra.discovery.urls")),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    # Wagtail's document link takes an id of any length; 5,000 digits made int() fail.
+    path("documents/", include(decorate_urlpatterns(wagtaildocs_urls.urlpatterns, ids_in_range))),
 ]
 
 if settings.SERVE_MEDIA:

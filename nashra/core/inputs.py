@@ -14,6 +14,9 @@ Each trap here was a 500 on a plain GET (issue 16, item 6):
 """
 
 import datetime as dt
+import functools
+
+from django.http import Http404
 
 MAX_ID = 2**63 - 1  # the largest id any database here can hold
 FIRST_DAY = dt.date(1, 1, 2)
@@ -40,3 +43,19 @@ def day_in_range(day: dt.date) -> bool:
 def has_nul(*values: str) -> bool:
     """True when a value holds a NUL character, which no stored text can."""
     return any("\x00" in value for value in values)
+
+
+def ids_in_range(view):
+    """For a view of another app whose URL takes an id as digits of any length (`(\\d+)`):
+    a 404 for one no database can hold, which its lookup would fail with ValueError or an
+    overflow instead. The id is the first argument, or one named pk or *_id."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        ids = [*args[:1], *(value for name, value in kwargs.items()
+                            if name == "pk" or name.endswith("_id"))]
+        if any(isinstance(value, str) and whole_number(value) is None for value in ids):
+            raise Http404("لا يوجد شيء بهذا الرقم")
+        return view(request, *args, **kwargs)
+
+    return checked

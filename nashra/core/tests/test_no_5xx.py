@@ -85,3 +85,10 @@ def test_a_real_session_is_kept(home, admin_client):
     response = admin_client.get("/admin/")
     assert response.status_code == 200
     assert response.wsgi_request.user.is_authenticated
+
+
+def test_a_document_id_no_database_can_hold_is_a_404(home):
+    # Wagtail's document link takes (\d+): int() refused 5,000 digits with ValueError.
+    assert Client().get("/documents/" + "9" * 5000 + "/x.pdf").status_code == 404
+    assert Client().get(f"/documents/{2**63}/x.pdf").status_code == 404
+    assert Client().get("/documents/1/x.pdf").status_code == 404  # no such document
