@@ -1,6 +1,7 @@
 import copy
 import zoneinfo
 
+from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -76,6 +77,16 @@ class SiteSettings(SharedSiteSetting):
         on_delete=models.SET_NULL, related_name="+",
     )
     footer_text = models.TextField("نص التذييل", blank=True)
+    brand_colour = models.CharField(
+        "لون الهوية", max_length=7, default="#8a1538",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "اكتب اللون بصيغة ‎#RRGGBB‎.")],
+        help_text="اللون الرئيسي للموقع، بصيغة ‎#RRGGBB‎.",
+    )
+    default_social_image = models.ForeignKey(
+        NashraImage, verbose_name="صورة المشاركة الافتراضية", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text="تظهر عند مشاركة صفحة لا صورة لها على الشبكات الاجتماعية.",
+    )
     facebook_url = models.URLField("فيسبوك", blank=True)
     x_url = models.URLField("إكس (تويتر)", blank=True)
     telegram_url = models.URLField("تيليغرام", blank=True)
@@ -94,6 +105,7 @@ class SiteSettings(SharedSiteSetting):
     panels = [
         MultiFieldPanel(
             [FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("logo"),
+             FieldPanel("brand_colour"), FieldPanel("default_social_image"),
              FieldPanel("footer_text")],
             heading="هوية الموقع",
         ),
