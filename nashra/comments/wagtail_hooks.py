@@ -20,6 +20,8 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from nashra.core.numbers import site_count
+
 from . import selectors, services
 from .models import ArticleComments, Comment
 
@@ -190,7 +192,8 @@ def author_erase_view(request, comment_id: int):
     history = selectors.author_history(email_keys=[comment.email_key]).get(comment.email_key)
     if request.method == "POST":
         count = services.comments_erase_author(email=comment.author_email)
-        messages.success(request, f"حُذفت {count} تعليقات لهذا الكاتب وكل ما تعلّمه المرشح منها.")
+        messages.success(request, f"مُحيت تعليقات هذا الكاتب ({site_count(request, count, 'comment')})"
+                                  " وكل ما تعلّمه المرشح منها.")
         return redirect(reverse(CommentViewSet().get_url_name("list")))
     return render(request, "comments/admin/erase.html", {"comment": comment, "history": history})
 
@@ -225,7 +228,8 @@ class _CommentBulkAction(SnippetBulkAction):
         return {"user": self.request.user}
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return f"تم: {ACTION_LABELS[self.comment_action]} — {num_parent_objects} تعليق"
+        return (f"تم: {ACTION_LABELS[self.comment_action]} — "
+                f"{site_count(self.request, num_parent_objects, 'comment')}")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

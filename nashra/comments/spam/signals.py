@@ -10,8 +10,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from nashra.arabic.charsets import BIDI_CONTROLS, ZERO_WIDTH
-from nashra.arabic.digits import to_arabic_indic_digits, to_western_digits
+from nashra.arabic.digits import to_western_digits
 from nashra.arabic.normalize import normalize
+from nashra.arabic.plural import count_phrase
 
 _URL_RE = re.compile(
     r"(?:https?://|www\.)\S+"
@@ -239,16 +240,6 @@ def signals_of(body: str, *, author: str = "", url: str = "",
     )
 
 
-def count_phrase(n: int, one: str, two: str, few: str, many: str) -> str:
-    """Arabic number agreement: 1, 2, 3–10 and 11+ take different forms."""
-    if n == 1:
-        return one
-    if n == 2:
-        return two
-    word = few if 3 <= n % 100 <= 10 else many
-    return f"{to_arabic_indic_digits(str(n))} {word}"
-
-
 def reasons_of(s: Signals) -> list[str]:
     """What a moderator reads next to a held or spam comment."""
     from .patterns import reason_of
@@ -261,16 +252,15 @@ def reasons_of(s: Signals) -> list[str]:
     if s.handles:
         reasons.append("حساب للمراسلة (@)")
     if s.links:
-        reasons.append(count_phrase(s.links, "رابط", "رابطان", "روابط", "رابطًا"))
+        reasons.append(count_phrase(s.links, "link"))
     if s.emails:
-        reasons.append(count_phrase(s.emails, "بريد إلكتروني في النص", "عنوانا بريد في النص",
-                              "عناوين بريد في النص", "عنوان بريد في النص"))
+        reasons.append(count_phrase(s.emails, "email"))
     if s.whatsapp:
         reasons.append("رقم واتساب" if s.phones else "ذكر واتساب")
     if s.telegram:
         reasons.append("ذكر تيليجرام")
     if s.phones and not s.whatsapp:
-        reasons.append(count_phrase(s.phones, "رقم هاتف", "رقما هاتف", "أرقام هواتف", "رقم هاتف"))
+        reasons.append(count_phrase(s.phones, "phone"))
     if s.link_in_name:
         reasons.append("رابط أو رقم في اسم الكاتب")
     if s.author_url:

@@ -7,13 +7,13 @@ from django.utils.safestring import mark_safe
 
 from nashra.arabic.normalize import strip_bidi_scopes
 from nashra.core import fragments
+from nashra.core.templatetags.nashra_tags import count
 
 from .. import selectors, services
 from ..forms import CommentForm
 from ..models import CommentSettings
 from ..moderation import get_moderator
 from ..signals import thread_version_name
-from ..spam.signals import count_phrase
 from ..views import own_comment_from
 
 register = template.Library()
@@ -109,5 +109,5 @@ def comment_count_badge(context, article) -> str:
     n = counts.get(article.pk, 0)
     if not n:
         return ""
-    text = count_phrase(n, "تعليق واحد", "تعليقان", "تعليقات", "تعليقًا")
+    text = count(context, n, "comment")
     return format_html('<span class="card__comments"> · {}</span>', text)

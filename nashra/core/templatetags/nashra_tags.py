@@ -8,9 +8,9 @@ from django.utils.html import format_html
 from wagtail.images.models import Picture
 
 from nashra.arabic.dates import display_datetime
-from nashra.arabic.digits import to_arabic_indic_digits
 from nashra.core import images
 from nashra.core.models import SiteSettings
+from nashra.core.numbers import site_count, site_number
 from nashra.core.selectors import breadcrumb_pages
 
 register = template.Library()
@@ -42,12 +42,22 @@ def ar_datetime(context, value, css_class=""):
     )
 
 
+def _arabic_digits(context) -> bool:
+    site = _site_settings(context)
+    return bool(site and site.uses_arabic_digits)
+
+
 @register.simple_tag(takes_context=True)
 def num(context, value):
     """A number in the digits the site asked for."""
-    site = _site_settings(context)
-    text = str(value)
-    return to_arabic_indic_digits(text) if site and site.uses_arabic_digits else text
+    return site_number(value, arabic_digits=_arabic_digits(context))
+
+
+@register.simple_tag(takes_context=True)
+def count(context, value, noun):
+    """«نتيجة واحدة», «١١ نتيجة»: `value` things (a noun of nashra.arabic.plural.NOUNS) in
+    the site's digits."""
+    return site_count(context.get("request"), value, noun)
 
 
 @register.inclusion_tag("includes/breadcrumb.html", takes_context=True)

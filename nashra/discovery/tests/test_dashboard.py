@@ -70,3 +70,38 @@ def test_breaking_form_refuses_an_empty_item_with_an_arabic_error(client, home):
     assert response.status_code == 200
     assert "اكتب نص الخبر العاجل أو اختر خبراً." in response.content.decode()
     assert not BreakingNews.objects.exists()
+
+
+def _main_text(html: str) -> str:
+    """The dashboard's own words: its <main> block without tags, attributes or the SVG."""
+    import re
+
+    body = html[html.index('<h2 id="reads-title"'):html.index("</main>")]
+    body = re.sub(r"<svg.*?</svg>", " ", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+@pytest.mark.parametrize(("digits", "shown", "absent"), [
+    ("arabic_indic", "٠١٢٣٤٥٦٧٨٩", "0123456789"),
+    ("western", "0123456789", "٠١٢٣٤٥٦٧٨٩"),
+])
+def test_dashboard_numbers_follow_the_site_digit_setting(client, make_article, home, digits,
+                                                          shown, absent):
+    """No «٤٨» beside «0» and «1»: every figure in the site's digits, counts in Arabic agreement."""
+    from nashra.core.models import SiteSettings
+
+    options = SiteSettings.for_site(home.get_site())
+    options.digits = digits
+    options.save()
+    with time_machine.travel(NOW, tick=False):
+        story = make_article(title="خبر مقروء")
+        HourlyViews.objects.create(article=story, hour=int(NOW.timestamp() // 3600), count=1)
+        admin = get_user_model().objects.create_superuser("chief", "c@example.org", "x")
+        client.force_login(admin)
+        html = client.get("/admin/newsroom/").content.decode()
+    text = _main_text(html)
+    assert not any(d in text for d in absent), text
+    assert any(d in text for d in shown)
+    # one read is «قراءة واحدة», never «1 قراءة»
+    assert "المجموع: قراءة واحدة" in text
+    assert "خبر واحد" in text
