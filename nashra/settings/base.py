@@ -117,6 +117,9 @@ COMMENT_RATE_IPV6_PREFIX = int(os.environ.get("NASHRA_COMMENT_RATE_IPV6_PREFIX",
 LOGIN_FAILURE_LIMIT = int(os.environ.get("NASHRA_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF_MINUTES = float(os.environ.get("NASHRA_LOGIN_COOLOFF_MINUTES", "15"))
 LOGIN_LOCKOUT_BY = _env_list("NASHRA_LOGIN_LOCKOUT_BY", "ip_address,username")
+# The wire desk (docs/wire.md): seconds an agency has to answer, days an unused item is kept.
+WIRE_TIMEOUT = float(os.environ.get("NASHRA_WIRE_TIMEOUT", "10"))
+WIRE_RETENTION_DAYS = int(os.environ.get("NASHRA_WIRE_RETENTION_DAYS", "30"))
 # -------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -128,6 +131,7 @@ INSTALLED_APPS = [
     "nashra.discovery",
     "nashra.wordpress",
     "nashra.accounts",
+    "nashra.wire",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -495,7 +499,17 @@ NASHRA_DEMO_HOOKS = ["nashra.discovery.demo.demo_ensure"]
 NASHRA_SCHEDULER_JOBS = [
     "nashra.discovery.services.scheduler_job",
     "nashra.comments.services.comments_purge",
+    "nashra.wire.services.scheduler_job",
 ]
+# --- wire desk (nashra.wire; docs/wire.md) --------------------------------------------------
+# Seconds to connect to, and then to hear from, an agency before its round fails.
+NASHRA_WIRE_TIMEOUT = WIRE_TIMEOUT
+# A feed (or a picture) larger than this is refused.
+NASHRA_WIRE_MAX_BYTES = 20 * 1024 * 1024
+# Items no story was made from are deleted after this many days.
+NASHRA_WIRE_RETENTION_DAYS = WIRE_RETENTION_DAYS
+# The same event is looked for among items of this many days.
+NASHRA_WIRE_GROUP_DAYS = 3
 
 # --- full-page cache and front caches (nashra.core.pagecache; docs/deployment.md) ----------
 NASHRA_TRUSTED_PROXIES = TRUSTED_PROXIES
