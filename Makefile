@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 
 ## make run: embedded SQLite under var/, demo content on first run, site on http://127.0.0.1:8000
 ## (with the minute scheduler and a task worker beside the dev server)
+## (BASE_URL: the address every absolute link carries, written into the Wagtail Site by setup)
 run: $(STAMP)
-	$(DEV) $(BIN)/nashra setup --demo
+	$(DEV) BASE_URL=http://$(HOST):$(PORT) $(BIN)/nashra setup --demo
 	@echo "nashra: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(DEV) $(BIN)/nashra scheduler & s=$$!; $(DEV) $(BIN)/nashra worker & w=$$!; \
 	  trap 'kill $$s $$w 2>/dev/null' EXIT INT TERM; \

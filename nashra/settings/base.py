@@ -38,7 +38,11 @@ CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+# The site's public address (https://news.example.org): `nashra setup` writes it into the
+# Wagtail Site that every absolute link is built from (nashra.core.addresses); unset, the
+# Site keeps the address it has, and `nashra check --deploy` fails while that is local.
+BASE_URL = os.environ.get("BASE_URL", "").strip()
+WAGTAILADMIN_BASE_URL = BASE_URL or "http://127.0.0.1:8000"
 # Production redirects http to https unless told that a proxy in front already does.
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
 # HSTS (production, over https) is sent for a year; includeSubDomains and preload only when

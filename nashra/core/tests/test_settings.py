@@ -97,7 +97,13 @@ def _deploy_check(values: dict) -> str:
     return out.getvalue()
 
 
-def test_production_deploy_check_is_clean(tmp_path):
+def test_production_deploy_check_is_clean(tmp_path, db):
+    from wagtail.models import Site
+
+    from nashra.news.services import site_install
+
+    site_install()
+    Site.objects.filter(is_default_site=True).update(hostname="news.example.org", port=443)
     production = _settings(
         SECRET_KEY="a-long-random-production-secret-key-for-the-deploy-check-0123456789",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
