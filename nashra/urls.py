@@ -19,6 +19,7 @@ urlpatterns = [
     path("comments/", include("nashra.comments.urls")),
     path("api/v2/", distribution_api.urls()),  # the headless API (docs/api.md)
     path("discovery/", include("nashra.discovery.urls")),
+    path("live/", include("nashra.live.urls")),  # live coverage's poll answers and feeds
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document link takes an id of any length; 5,000 digits made int() fail.
     path("documents/", include(decorate_urlpatterns(wagtaildocs_urls.urlpatterns, ids_in_range))),

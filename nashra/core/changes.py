@@ -18,6 +18,8 @@ thread_changed      a story's comment thread or comment switch
 curation_changed    a curated list: picks or the lead story (on the home page), a story's
                     related pins and exclusions, the breaking bar
 author_changed      an author's name or page (bylines and the author's listing and feeds)
+live_changed        a live story's entries: one posted, corrected, deleted, pinned or
+                    unpinned, or the coverage ended (its page, poll answers and feed only)
 ==================  =========================================================================
 
 Subscribers register with `@subscribe(event, …)` in their own app's `subscribers` module,
@@ -45,8 +47,9 @@ SETTINGS_CHANGED = "settings_changed"
 THREAD_CHANGED = "thread_changed"
 CURATION_CHANGED = "curation_changed"
 AUTHOR_CHANGED = "author_changed"
+LIVE_CHANGED = "live_changed"
 EVENTS = (STORY_CHANGED, STORY_GONE, TREE_CHANGED, SETTINGS_CHANGED, THREAD_CHANGED,
-          CURATION_CHANGED, AUTHOR_CHANGED)
+          CURATION_CHANGED, AUTHOR_CHANGED, LIVE_CHANGED)
 
 
 @dataclass(frozen=True)
@@ -176,3 +179,7 @@ def curation_changed(*, reason: str, page=None) -> None:
 
 def author_changed(*, slug: str, reason: str) -> None:
     announce(Change(AUTHOR_CHANGED, reason, slug=slug))
+
+
+def live_changed(*, story, reason: str) -> None:
+    announce(Change(LIVE_CHANGED, reason, page=story))

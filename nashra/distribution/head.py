@@ -204,6 +204,9 @@ def page_head(context) -> Head | None:
             article["articleSection"] = section.title
         if tags:
             article["keywords"] = [t.name for t in tags]
+        # A page type built on the story adds its own (a live story: LiveBlogPosting).
+        if hasattr(specific, "json_ld_update"):
+            article.update(specific.json_ld_update(canonical=head.canonical, zone=zone))
         blocks.append(article)
         head.og += [("article:published_time", published), ("article:modified_time", modified)]
         if section:

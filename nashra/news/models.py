@@ -178,7 +178,7 @@ class SectionPage(ViewRestrictionsMixin, CachedPageMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["news.HomePage", "news.SectionPage"]
-    subpage_types = ["news.SectionPage", "news.ArticlePage"]
+    subpage_types = ["news.SectionPage", "news.ArticlePage", "live.LiveStoryPage"]
 
     class Meta:
         verbose_name = "قسم"

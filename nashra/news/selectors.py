@@ -102,7 +102,9 @@ def page_for_url_path(*, root: Page, components: list[str]) -> Page | None:
     # lookup on a 2-core machine); anything else through the general lookup.
     found = _STORY_AT_PATH.fetch(**where)
     if found:
-        return found[0] if len(found) == 1 and found[0].path.startswith(root.path) else None
+        story = found[0] if len(found) == 1 and found[0].path.startswith(root.path) else None
+        # A page type built on the story (a live story) is served as itself.
+        return story.specific if story and story.specific_class is not ArticlePage else story
     found = list(Page.objects.filter(**where).select_related(*_JOINED_TYPES.values())[:2])
     if len(found) != 1 or not found[0].path.startswith(root.path):
         return None  # not there (or two pages claim the path: Wagtail's walk decides)

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "nashra.comments",
     "nashra.distribution",
     "nashra.discovery",
+    "nashra.live",
     "nashra.wordpress",
     "nashra.accounts",
     "nashra.wire",
@@ -442,6 +443,8 @@ NASHRA_EDITOR_PERMISSIONS = [
     "discovery.add_relatedcuration", "discovery.change_relatedcuration",
     "discovery.delete_relatedcuration",
     "discovery.change_discoverysettings",
+    # live coverage: posting, and pinning, correcting, deleting and ending (docs/live.md)
+    "live.post_entry", "live.moderate_entry",
 ]
 NASHRA_HEADLINE_MAX_LENGTH = 255
 

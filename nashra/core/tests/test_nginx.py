@@ -516,3 +516,38 @@ def test_security_headers_come_from_nashra_through_nginx(nginx, story):
         for header in ("strict-transport-security", "content-security-policy",
                        "permissions-policy"):
             assert f"add_header {header}" not in shipped, (name, header)
+
+
+# --- live coverage (nashra.live) ------------------------------------------------------------------
+
+def test_a_live_entry_reaches_pollers_and_the_page_through_nginx_within_the_poll_ttl(
+        purging_to, home):
+    """Every open live page polls /live/<id>/entries/?after=N, which nginx keeps 1 s (one
+    answer a second for 10,000 readers); a new entry is in that answer once the second is up,
+    and the live page itself is refreshed by the entry's change event at once."""
+    from nashra.live import services as live
+
+    nginx = purging_to
+    story = live.live_story_start(section_path="أخبار", title="تغطية تمر عبر nginx")
+    poll = f"/live/{story.pk}/entries/?after=0"
+    nginx.get(poll)
+    status, headers, body = nginx.get(poll)
+    assert status == 200 and _cache_status(headers) == "HIT", headers
+    assert json.loads(body)["entries"] == []
+    nginx.get(story.url)
+    assert _cache_status(nginx.get(story.url)[1]) == "HIT"
+
+    text = "تحديث جديد يصل إلى القراء عبر nginx"
+    live.live_entry_post(story=story, data=live.EntryInput(text=text))
+    posted = time.monotonic()
+    seen = {}
+    while len(seen) < 2 and time.monotonic() - posted < 1.5:
+        if "poll" not in seen and text.encode() in nginx.get(poll)[2]:
+            seen["poll"] = time.monotonic() - posted
+        if "page" not in seen and text.encode() in nginx.get(story.url)[2]:
+            seen["page"] = time.monotonic() - posted
+        time.sleep(0.05)
+    assert set(seen) == {"poll", "page"}, f"after 1.5 s only {seen} showed the entry"
+    # and the answer with the entry is kept by nginx in its turn
+    nginx.get(poll)
+    assert _cache_status(nginx.get(poll)[1]) == "HIT"
