@@ -63,6 +63,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "search_api": ("q", "limit", "section", "from", "to"),
     "distribution:sitemap": ("p",),
     "discovery:most_read": ("section",),
+    "live:entries": ("after",),  # an open live page's poll
     "wagtailadmin_login": ("next",),
     "wagtailcore_login": ("next",),
 }
@@ -74,6 +75,7 @@ VIEW_MODULES = {
     "nashra.search.views": ("search", "search_api"),
     "nashra.distribution.views": ("distribution:sitemap",),
     "nashra.discovery.views": ("discovery:most_read",),
+    "nashra.live.views": ("live:entries",),
     "nashra.news.models": ("wagtail_serve",),
     "nashra.comments.views": ("wagtail_serve",),  # own_comment_from, for the story page
 }
