@@ -6,7 +6,9 @@
   `database.pgdump` (`pg_dump --format=custom`, one snapshot transaction);
 - `media/`, a copy of MEDIA_ROOT;
 - `manifest.json`: nashra's version and git commit, the database engine, the latest applied
-  migration per app, every file with its size and SHA-256, and the time.
+  migration per app, the rows of every table in the snapshot (counted inside the snapshot
+  itself, so a restore drill can compare a restored site with them even when the backup ran
+  under load), every file with its size and SHA-256, and the time.
 
 The folder is written under a `.partial` name and renamed when complete, so a backup cut
 short never looks like one (nor counts for `keep`). `backup_restore` checks every file
@@ -113,7 +115,20 @@ def migration_state(connection) -> dict[str, str]:
     return dict(sorted(latest.items()))
 
 
-def _dump_database(*, connection, database: dict, folder: Path) -> str:
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _rows(cursor, tables) -> dict[str, int]:
+    counts = {}
+    for table in sorted(tables):
+        cursor.execute(f"SELECT COUNT(*) FROM {_quoted(table)}")  # noqa: S608 - catalog names
+        counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _dump_database(*, connection, database: dict, folder: Path) -> tuple[str, dict[str, int]]:
+    """The snapshot's file name and the rows of each of its tables, counted in it."""
     engine = _engine(database)
     if engine == "sqlite":
         if connection.in_atomic_block:
@@ -125,12 +140,30 @@ def _dump_database(*, connection, database: dict, folder: Path) -> str:
             # Through Django's own connection: the same database whatever its NAME looks like
             # (an in-memory test database too); pages are copied under a read lock.
             connection.connection.backup(target)
+            cursor = target.cursor()
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                           "AND name NOT LIKE 'sqlite_%'")
+            rows = _rows(cursor, [name for (name,) in cursor.fetchall()])
         finally:
             target.close()
-        return SQLITE_FILE
-    _run(["pg_dump", "--format=custom", "--no-password", f"--file={folder / PGDUMP_FILE}"],
-         env=_pg_env(database))
-    return PGDUMP_FILE
+        return SQLITE_FILE, rows
+    # One snapshot for the counts and for pg_dump: a transaction of our own exports it and
+    # stays open until pg_dump has read everything through it (--snapshot).
+    raw = connection.get_new_connection(connection.get_connection_params())
+    try:
+        raw.autocommit = False
+        with raw.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            rows = _rows(cursor, [name for (name,) in cursor.fetchall()])
+            _run(["pg_dump", "--format=custom", "--no-password", f"--snapshot={snapshot}",
+                  f"--file={folder / PGDUMP_FILE}"], env=_pg_env(database))
+        raw.rollback()
+    finally:
+        raw.close()
+    return PGDUMP_FILE, rows
 
 
 def _file_list(folder: Path) -> list[dict]:
@@ -155,7 +188,8 @@ def backup_create(*, target_dir: Path, connection, media_root: Path | None,
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
     try:
-        database_file = _dump_database(connection=connection, database=database, folder=partial)
+        database_file, rows = _dump_database(connection=connection, database=database,
+                                             folder=partial)
         if media_root is not None and Path(media_root).is_dir():
             shutil.copytree(media_root, partial / MEDIA_DIR, symlinks=False)
         else:
@@ -166,6 +200,7 @@ def backup_create(*, target_dir: Path, connection, media_root: Path | None,
             "nashra": _version(),
             "database": {"engine": _engine(database), "file": database_file},
             "migrations": migration_state(connection),
+            "rows": rows,
             "files": _file_list(partial),
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
