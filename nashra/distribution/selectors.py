@@ -143,6 +143,17 @@ def articles_for_news(*, now: dt.datetime | None = None):
     )
 
 
+def news_exist(*, now: dt.datetime | None = None) -> bool:
+    """Whether the Google News sitemap has a story (one published in the last 48 hours)."""
+    since = (now or timezone.now()) - dt.timedelta(hours=NEWS_SITEMAP_HOURS)
+    return _live_articles().filter(first_published_at__gte=since).exists()
+
+
+def authors_exist() -> bool:
+    """Whether any live, public story has a byline (the authors sitemap has an entry)."""
+    return ArticlePageAuthor.objects.filter(page_id__in=_live_public_ids()).exists()
+
+
 def _live_public_ids():
     """Ids of live pages outside any view restriction, as a subquery.
 

@@ -59,17 +59,22 @@ def sitemap_index(request):
     buckets = selectors.article_buckets()
     newest = max((b.lastmod for b in buckets if b.lastmod), default=None)
     tags = sitemaps.TagsSitemap(request)
+    # Only children with an entry: an empty child answers 404 (an empty <urlset> is not
+    # valid), which crawlers report as an error in the index.
     entries = [IndexEntry(sitemap_url(request, "pages"), _w3c(newest))]
-    entries += [
-        IndexEntry(sitemap_url(request, "tags", page), _w3c(newest))
-        for page in range(1, tags.paginator.num_pages + 1)
-    ]
-    entries.append(IndexEntry(sitemap_url(request, "authors"), _w3c(newest)))
+    if tags.paginator.count:
+        entries += [
+            IndexEntry(sitemap_url(request, "tags", page), _w3c(newest))
+            for page in range(1, tags.paginator.num_pages + 1)
+        ]
+    if selectors.authors_exist():
+        entries.append(IndexEntry(sitemap_url(request, "authors"), _w3c(newest)))
     entries += [
         IndexEntry(sitemap_url(request, f"{ARTICLES_PREFIX}{b.number}"), _w3c(b.lastmod))
         for b in buckets
     ]
-    entries.append(IndexEntry(sitemap_url(request, "news"), _w3c(newest)))
+    if selectors.news_exist():
+        entries.append(IndexEntry(sitemap_url(request, "news"), _w3c(newest)))
     headers = {"Last-Modified": http_date(newest.timestamp())} if newest else None
     return TemplateResponse(request, "distribution/sitemap_index.xml", {"sitemaps": entries},
                             content_type=XML, headers=headers)
