@@ -55,7 +55,7 @@ UNSTORED_HEADERS = frozenset({"set-cookie", "date", "age", "x-page-cache", "vary
 # Paths whose answers are never page-cached: a lookup there would only cost a round trip.
 SKIPPED_PREFIXES = ("/admin/", "/comments/", "/discovery/", "/api/", "/search/", "/documents/",
                     "/static/", "/media/", "/feeds/", "/sitemap", "/s/", "/robots.txt",
-                    "/favicon")
+                    "/favicon", "/cards/")  # share cards: kept by their own view
 _SMAXAGE = re.compile(r"s-maxage=\d+")
 _CACHEABLE_ATTR = "_nashra_page_cacheable"
 _UNTIL_ATTR = "_nashra_valid_until"

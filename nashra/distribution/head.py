@@ -5,6 +5,7 @@
 WebSite types as Google documents them for news publishers.
 """
 
+import html
 import json
 import zoneinfo
 from dataclasses import dataclass, field
@@ -107,7 +108,27 @@ def _share_image(request, image) -> dict | None:
         return None
     rendition = image.get_rendition(selectors.SHARE_RENDITION)
     return {"url": links.absolute(request, rendition.url), "width": rendition.width,
-            "height": rendition.height, "alt": image.description}
+            "height": rendition.height, "alt": image.description, "type": "image/jpeg"}
+
+
+def _card_image(request, article, site: SiteSettings) -> dict:
+    """The drawn card (site name and headline) of a story without a picture."""
+    from .cards import HEIGHT, WIDTH
+
+    card = selectors.share_card(request, article)
+    return {"url": links.absolute(request, links.card_path(article.pk, card.key)),
+            "width": WIDTH, "height": HEIGHT, "alt": f"{site.site_name}: {article.title}",
+            "type": "image/png"}
+
+
+def first_paragraph(article) -> str:
+    """The text of a story's first paragraph block, from the body's raw JSON."""
+    for block in article.body.raw_data or ():
+        if block.get("type") == "paragraph" and isinstance(block.get("value"), str):
+            text = " ".join(html.unescape(strip_tags(block["value"])).split())
+            if text:
+                return text
+    return ""
 
 
 def page_head(context) -> Head | None:
@@ -123,7 +144,9 @@ def page_head(context) -> Head | None:
     specific = page  # Wagtail renders a page with its specific instance
     description = (
         getattr(page, "search_description", "") or getattr(specific, "standfirst", "")
-        or getattr(specific, "intro", "") or site.tagline or site.site_name
+        or getattr(specific, "intro", "")
+        or (first_paragraph(specific) if isinstance(specific, ArticlePage) else "")
+        or site.tagline or site.site_name
     )
     title = context.get("title") or getattr(page, "seo_title", "") or page.title
     og_type = "website"
@@ -172,7 +195,8 @@ def page_head(context) -> Head | None:
         if section:
             head.feeds.append(_feed(request, section.title, "feed_section", section.id))
         head.short_link = links.short_url(request, specific.pk)
-        image = _share_image(request, specific.hero_image)
+        image = (_share_image(request, specific.hero_image)
+                 or _card_image(request, specific, site))
         # ArticlePage.get_context has read both already; ask again only without it.
         authors = context["authors"] if "authors" in context else selectors.byline(specific)
         tags = list(context["tags"]) if "tags" in context else list(specific.tags.all())
@@ -189,8 +213,7 @@ def page_head(context) -> Head | None:
             "author": [
                 {"@type": "Person", "name": a.name, "url": links.author_url(request, a)}
                 for a in authors
-            ] or [{"@type": "Organization", "name": specific.source or site.site_name,
-                   "url": links.home_url(request)}],
+            ] or [_credit(request, specific, site)],
             "publisher": org,
             "mainEntityOfPage": {"@type": "WebPage", "@id": head.canonical},
             "url": head.canonical,
@@ -214,6 +237,8 @@ def page_head(context) -> Head | None:
         head.og += [("article:tag", t.name) for t in tags]
         head.og += [("article:author", links.author_url(request, a)) for a in authors]
 
+    if image is None:
+        image = _share_image(request, site.default_social_image)
     number = _page_number(context)
     if number > 1:
         head.canonical += f"?page={number}"
@@ -237,9 +262,17 @@ def page_head(context) -> Head | None:
     return head
 
 
+def _credit(request, article, site: SiteSettings) -> dict:
+    """A story without a byline: the agency it credits (a name only: the publisher's own
+    address would say the agency lives there), else the publisher."""
+    if article.source:
+        return {"@type": "Organization", "name": article.source}
+    return {"@type": "Organization", "name": site.site_name, "url": links.home_url(request)}
+
+
 def _og_image(image) -> list[tuple[str, str]]:
     if not image:
         return []
-    return [("og:image", image["url"]), ("og:image:type", "image/jpeg"),
+    return [("og:image", image["url"]), ("og:image:type", image["type"]),
             ("og:image:width", str(image["width"])), ("og:image:height", str(image["height"])),
             ("og:image:alt", image["alt"])]

@@ -103,3 +103,8 @@ class PageUrls:
             if url_path.startswith(root_path):
                 return root_url + quote(self.prefix + url_path[len(root_path):], safe=SAFE)
         return None
+
+
+def card_path(page_id: int, key: str) -> str:
+    """Where a story's drawn share card is served (nashra.distribution.cards)."""
+    return reverse("distribution:share_card", args=[page_id, key])

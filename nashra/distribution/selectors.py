@@ -193,3 +193,14 @@ def _with_lastmod(queryset, lastmods: dict) -> list:
     for obj in objects:
         obj.lastmod = lastmods[obj.pk]
     return objects
+
+
+def share_card(request, article):
+    """The drawn share card of `article` (nashra.distribution.cards): site name, headline
+    and brand colour of the site serving `request`."""
+    from nashra.core.models import SiteSettings
+
+    from .cards import Card
+
+    site = SiteSettings.for_request(request)
+    return Card(site_name=site.site_name, headline=article.title, colour=site.brand_colour)

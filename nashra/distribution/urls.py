@@ -17,6 +17,7 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemaps/<str:section>.xml", views.sitemap_section, name="sitemap"),
     path("s/<str:code>/", views.short_link, name="short_link"),
+    path("cards/<int:page_id>/<slug:key>.png", views.share_card, name="share_card"),
     *_feed_urls("feeds/", feeds.ArticleFeed, feeds.SiteAtomFeed, "feed_site"),
     *_feed_urls("feeds/section/<int:section_id>/", feeds.SectionFeed, feeds.SectionAtomFeed,
                 "feed_section"),

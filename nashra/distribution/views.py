@@ -1,4 +1,4 @@
-"""robots.txt, the sitemap index and its children, and short links."""
+"""robots.txt, the sitemap index and its children, short links and share cards."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
 from django.contrib.sites.requests import RequestSite
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -16,7 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
-from . import links, selectors, sitemaps
+from . import cards, links, selectors, sitemaps
 from .cache import cached_response
 
 ARTICLES_PREFIX = "articles-"
@@ -125,4 +126,33 @@ def short_link(request, code):
     response = HttpResponsePermanentRedirect(page.get_url(request))
     # Permanent for crawlers, but let browsers ask again now and then: a story can move.
     response.headers["Cache-Control"] = f"public, max-age={60 * 60}"
+    return response
+
+
+CARD_CACHE_SECONDS = 60 * 60 * 24 * 30
+
+
+@require_GET
+def share_card(request, page_id, key):
+    """/cards/<story id>/<hash>.png: the drawn share card of a story without a picture.
+
+    The hash names what the card shows; an old one (the headline changed) moves to the new
+    address, and the picture itself never changes at an address, so it may be kept a year.
+    """
+    from nashra.news.models import ArticlePage
+
+    if page_id >= 2**63:
+        raise Http404("لا توجد بطاقة بهذا الرقم")
+    article = get_object_or_404(ArticlePage.objects.live().public().only("id", "title"),
+                                pk=page_id)
+    card = selectors.share_card(request, article)
+    if card.key != key:
+        return HttpResponsePermanentRedirect(links.card_path(article.pk, card.key))
+    cache_key = f"nashra:card:{card.key}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = cards.render(card)
+        cache.set(cache_key, body, CARD_CACHE_SECONDS)
+    response = HttpResponse(body, content_type="image/png")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

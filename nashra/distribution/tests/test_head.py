@@ -106,10 +106,21 @@ class TestNewsroomPages:
         old = newsroom["old"]
         _, blocks, meta = _page(client, old.url)
         article = blocks["NewsArticle"]
-        # no author: the agency stands as an organisation; no tags: no keywords
-        assert article["author"] == [{"@type": "Organization", "name": "وفا", "url": "http://localhost/"}]
-        assert "image" not in article and "keywords" not in article
-        assert meta["twitter:card"] == ["summary"] and "og:image" not in meta
+        # no author: the agency stands as an organisation, by name only (the publisher's
+        # address is not the agency's); no tags: no keywords
+        assert article["author"] == [{"@type": "Organization", "name": "وفا"}]
+        assert "keywords" not in article
+        # no standfirst: the first paragraph describes it, not the site's tagline
+        assert article["description"] == "فقرة أولى من الخبر."
+        assert meta["og:description"] == ["فقرة أولى من الخبر."]
+        # no picture: the drawn card with the site's name and the headline
+        card = meta["og:image"][0]
+        assert card.startswith(f"http://localhost/cards/{old.pk}/") and card.endswith(".png")
+        assert meta["og:image:type"] == ["image/png"]
+        assert (meta["og:image:width"], meta["og:image:height"]) == (["1200"], ["630"])
+        assert article["image"] == [{"@type": "ImageObject", "url": card, "width": 1200,
+                                     "height": 630}]
+        assert meta["twitter:card"] == ["summary_large_image"] and meta["twitter:image"] == [card]
 
     def test_home_page_has_website_with_search_action(self, client, newsroom):
         doc, blocks, meta = _page(client, "/")
