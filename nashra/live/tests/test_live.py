@@ -182,7 +182,7 @@ def test_ending_keeps_the_page_and_its_entries_and_drops_the_badge(story, client
     services.live_story_end(story=page)
     body = client.get(path).content.decode()
     assert "آخر تحديث" in body and entry_ids(body) == [entry.pk]
-    assert "انتهت التغطية" in body and 'data-live-src="/live/' not in body
+    assert "انتهت التغطية" in body and 'data-live-poll' not in body
     assert '<span class="live-badge">' not in client.get("/").content.decode()
     data = poll(client, page, after=seen)
     assert data["state"] == "ended"

@@ -27,7 +27,7 @@
   }
 
   function start(root) {
-    var src = root.getAttribute("data-live-src");
+    var src = root.getAttribute("data-live-poll");
     if (!src || !window.fetch) return;
     var list = root.querySelector("[data-live-entries]");
     var button = root.querySelector("[data-live-more]");
@@ -98,7 +98,7 @@
         button.hidden = true;
       }
       if (data.state !== "live") {
-        root.removeAttribute("data-live-src");
+        root.removeAttribute("data-live-poll");
         var status = root.querySelector(".live__status");
         if (status) status.innerHTML = '<span class="live-badge live-badge--ended">انتهت التغطية</span>';
       }
