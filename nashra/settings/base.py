@@ -330,6 +330,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"without_traceback": {"()": "nashra.core.logs.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -341,6 +342,8 @@ LOGGING = {
         "modelsearch": {"level": "WARNING"},
         # Failures and lockouts are warnings; its start-up banner on every command is not.
         "axes": {"level": "WARNING"},
+        # A Host header not in ALLOWED_HOSTS: a line, not a traceback (nashra.core.logs).
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
     },
 }
 
