@@ -41,7 +41,7 @@ def inbox_items(*, filters: InboxFilters) -> QuerySet[WireItem]:
         items = items.filter(state=filters.state)
     if filters.group:
         items = items.filter(group_id=filters.group)
-    for term in dict.fromkeys(analyse(filters.q or ""))[:8] if filters.q else ():
+    for term in list(dict.fromkeys(analyse(filters.q or "")))[:8]:
         items = items.filter(search_text__contains=f" {term} ")
     return items.order_by("-received_at", "-id")
 
