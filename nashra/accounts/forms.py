@@ -1,4 +1,5 @@
 from django import forms
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 
 class CodeForm(forms.Form):
@@ -9,3 +10,12 @@ class CodeForm(forms.Form):
                                       "dir": "ltr", "spellcheck": "false",
                                       "autocapitalize": "off"}),
     )
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's sign-in form with a label on the password field: Wagtail gives it none, and
+    Django then prints the field's English name («Password») above it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "كلمة المرور"

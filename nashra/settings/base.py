@@ -396,6 +396,10 @@ NASHRA_PERMISSIONS_POLICY = {
 }
 # Editors' avatars come from their uploads only, never from gravatar.com.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The sign-in form with an Arabic label on its password field (nashra.accounts.forms).
+WAGTAILADMIN_USER_LOGIN_FORM = "nashra.accounts.forms.LoginForm"
+# Arabic formats for Django's date filters and the admin (the Arabic comma «،»).
+FORMAT_MODULE_PATH = ["nashra.formats"]
 
 # --- Wagtail ---------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "نشرة"

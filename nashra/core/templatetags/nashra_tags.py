@@ -105,3 +105,11 @@ def embed_shape(embed) -> str:
     """The shape nearest to an embed's own proportions."""
     ratio = embed.ratio or EMBED_SHAPES[0][1]
     return min(EMBED_SHAPES, key=lambda shape: abs(shape[1] - ratio))[0]
+
+
+@register.simple_tag(takes_context=True)
+def site_name(context) -> str:
+    """The publisher's name (admin › الإعدادات › إعدادات الموقع), for the admin's title and
+    sign-in page too."""
+    site = _site_settings(context)
+    return site.site_name if site else ""
