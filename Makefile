@@ -7,7 +7,7 @@ DEV    := DJANGO_SETTINGS_MODULE=nashra.settings.dev
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-e2e lint venv bench-lighthouse bench-http clean
+.PHONY: run test test-e2e lint venv node fonts bench-lighthouse bench-http clean
 
 venv: $(STAMP)
 
@@ -16,6 +16,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
+
+## make node: the development-only npm packages of package.json (fonts, axe-core, vnu-jar)
+NODE_STAMP := node_modules/.installed-stamp
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NODE_STAMP)
+
+## make fonts: the web fonts (Arabic and Latin subsets, regular and bold) and their licences from
+## the pinned @fontsource packages into nashra/static/nashra/fonts/, and their @font-face rules
+## into site.css (tools/fonts.py; the output is committed, so `make run` needs no npm)
+fonts: $(NODE_STAMP)
+	$(BIN)/python tools/fonts.py
 
 ## make run: embedded SQLite under var/, demo content on first run, site on http://127.0.0.1:8000
 ## (with the minute scheduler and a task worker beside the dev server)
@@ -28,14 +42,14 @@ run: $(STAMP)
 	  $(DEV) $(BIN)/nashra runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite unless NASHRA_TEST_DATABASE_URL / NASHRA_TEST_REDIS_URL are set)
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check nashra bench
 	DJANGO_SETTINGS_MODULE=nashra.settings.test $(BIN)/nashra makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=nashra.settings.test $(BIN)/nashra check
 	$(BIN)/pytest
 
 ## make test-e2e: only the browser test (Debian's chromium; skipped when missing)
-test-e2e: $(STAMP)
+test-e2e: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -m e2e
 
 ## make bench-lighthouse: Lighthouse x3 on home, section and article -> artifacts/lighthouse/
