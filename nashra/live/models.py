@@ -9,13 +9,16 @@ its feed. Every change to a story's entries takes the story's next number from
 indexed query (the poll endpoint, nashra.live.views).
 """
 
+import copy
 import datetime as dt
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.blocks.base import BlockField
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import StreamField
 
@@ -47,6 +50,20 @@ class LiveEntryBlock(blocks.StreamBlock):
     story = StoryLinkBlock()
 
 
+class LiveStoryForm(WagtailAdminPageForm):
+    """A live story's text is its entries: the story body (background) may stay empty."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("body")
+        if field is not None:
+            # A copy of the story's block, not required (the model's own stays as it is).
+            block = copy.deepcopy(field.block)
+            block.set_meta_options({"required": False})
+            self.fields["body"] = BlockField(block=block, required=False,
+                                             label="خلفية (اختياري)")
+
+
 class LiveStoryPage(ArticlePage):
     """A story covered live: headline, summary and section as a story, plus entries."""
 
@@ -67,6 +84,7 @@ class LiveStoryPage(ArticlePage):
         FieldPanel("state"),
     ]
 
+    base_form_class = LiveStoryForm
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     template = "live/live_story_page.html"

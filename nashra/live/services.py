@@ -148,7 +148,7 @@ def live_story_start(*, section_path: str, title: str, summary: str = "", user=N
     _require(user is None or section.permissions_for_user(user).can_publish_subpage(),
              "لا تملك صلاحية نشر تغطية مباشرة في هذا القسم.")
     story = LiveStoryPage(title=title, slug=_slug_for(section, title), standfirst=summary,
-                          body=news_services.body_from_text(summary) if summary else [],
+                          body=[],  # the background, if any, is written in the page editor
                           owner=user)
     section.add_child(instance=story)
     LiveSequence.objects.get_or_create(page=story)

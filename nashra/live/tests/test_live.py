@@ -345,3 +345,33 @@ def test_the_live_story_page_edit_screen_links_to_the_composer(story, admin_clie
     page, _ = story
     body = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
     assert reverse("live_composer", args=[page.pk]) in body
+
+
+def test_an_editor_starts_and_ends_coverage_in_the_page_editor(home, admin_client, client):
+    """The admin's own page form: a live story needs no body, and its state field ends it."""
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    from nashra.news import services as news_services
+    from nashra.news.tests.test_editor_flow import article_form_data, form_errors
+
+    section = news_services.section_ensure_path(path="رياضة", home=home)
+    data = article_form_data(title="نهائي الكأس مباشرة", slug="نهائي-الكأس",
+                             **{"action-publish": "action-publish"})
+    data = {k: v for k, v in data.items() if not k.startswith("body-")}
+    data.update(nested_form_data({"body": streamfield([])}), state="live")
+    add = reverse("wagtailadmin_pages:add", args=("live", "livestorypage", section.pk))
+    response = admin_client.post(add, data)
+    assert response.status_code == 302, form_errors(response)
+    page = LiveStoryPage.objects.get(title="نهائي الكأس مباشرة")
+    assert page.live and page.coverage_started_at and not page.body
+    assert "live-badge" in client.get("/").content.decode()
+    services.live_entry_post(story=page, data=services.EntryInput(text="صافرة البداية"))
+    data["state"] = "ended"
+    edit = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    response = admin_client.post(edit, data)
+    assert response.status_code == 302, form_errors(response)
+    page.refresh_from_db()
+    assert page.state == "ended" and page.coverage_ended_at
+    body = client.get(page.url).content.decode()
+    assert "صافرة البداية" in body and live_blog_posting(body)["coverageEndTime"]
+    assert '<span class="live-badge">' not in client.get("/").content.decode()
