@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,6 +8,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from nashra.core.inputs import ids_in_range
 from nashra.core.media import media_serve
+from nashra.core.theme import theme_css
 from nashra.distribution import api as distribution_api
 from nashra.search import views as search_views
 
@@ -15,6 +16,8 @@ urlpatterns = [
     # robots.txt, sitemaps, feeds and short links
     path("", include("nashra.distribution.urls")),
     path("search/", search_views.search_page, name="search"),
+    # The brand colour of site settings as a stylesheet (no inline style under the CSP).
+    re_path(r"^theme/(?P<colour>[0-9a-f]{6})\.css$", theme_css, name="theme"),
     path("api/search/", search_views.search_api, name="search_api"),
     path("comments/", include("nashra.comments.urls")),
     path("api/v2/", distribution_api.urls()),  # the headless API (docs/api.md)

@@ -246,13 +246,14 @@ def breaking_now(*, now=None, limit: int = 3) -> list[BreakingNews]:
 
 
 def lead_story(*, chosen: DiscoverySettings | None, latest: list, now=None):
-    """The editors' lead while it is live and its time lasts, else the newest story."""
+    """The editors' lead while it is live and its time lasts, else the newest story with a
+    picture (the front page's lead block is built around one), else the newest."""
     now = now or timezone.now()
     if chosen and chosen.lead_story_id and (chosen.lead_until is None or chosen.lead_until > now):
         found = articles_by_ids(ids=[chosen.lead_story_id])
         if found:
             return found[0]
-    return latest[0] if latest else None
+    return next((a for a in latest if a.hero_image_id), latest[0] if latest else None)
 
 
 # --- newsroom dashboard -------------------------------------------------------------------

@@ -107,8 +107,8 @@ class HomePage(ViewRestrictionsMixin, CachedPageMixin, RoutablePageMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["section_blocks"] = selectors.home_sections_with_latest(home=self)
-        context["latest"] = selectors.articles_latest(limit=5)
+        context["section_blocks"] = selectors.home_sections_with_latest(home=self, per_section=14)
+        context["latest"] = selectors.articles_latest(limit=12)  # lead, 3 under it, a rail of 6
         return context
 
     def route(self, request, path_components):

@@ -15,14 +15,19 @@ register = template.Library()
 PERIODS = (("day", "اليوم"), ("week", "هذا الأسبوع"))
 
 
-def most_read_context(request, *, section_path: str = "", section_id="", read=None) -> dict:
-    """`read` (window → stories) when the caller has them already."""
+def most_read_context(request, *, section_path: str = "", section_id="", read=None,
+                      fallback=()) -> dict:
+    """`read` (window → stories) when the caller has them already. Until any read is counted
+    the block shows `fallback` (the latest stories, on the home page) or nothing at all."""
     if read is None:
         half_life = selectors.half_life_hours(selectors.discovery_settings(request))
         read = selectors.most_read_by_window(half_life=half_life, section_path=section_path)
     url = reverse("discovery:most_read")
+    has_reads = any(read[window] for window, _ in PERIODS)
     return {
         "periods": [(window, label, read[window]) for window, label in PERIODS],
+        "has_reads": has_reads,
+        "fallback": [] if has_reads else list(fallback),
         "live_src": f"{url}?section={section_id}" if section_id else url,
     }
 
@@ -79,12 +84,27 @@ def article_discovery(context, page):
     }
 
 
+SECONDARY = 3  # stories under the lead, with their pictures
+RAIL = 6  # headlines in the latest rail
+SECTION_STORIES = 4  # per section band: one with its picture, the rest as headlines
+
+
 @register.inclusion_tag("discovery/home_front.html", takes_context=True)
-def home_front(context, latest):
+def home_front(context, latest, section_blocks=()):
+    """The front page from the lead down. No story shows twice on the first screens: the
+    latest rail and the section bands leave out what the lead block already shows."""
     request = context.get("request")
     chosen = selectors.discovery_settings(request)
     lead = selectors.lead_story(chosen=chosen, latest=latest)
-    rest = [a for a in latest if lead is None or a.pk != lead.pk][:4]
+    rest = [a for a in latest if lead is None or a.pk != lead.pk]
+    secondary, rail = rest[:SECONDARY], rest[SECONDARY:SECONDARY + RAIL]
+    on_top = {a.pk for a in (lead, *secondary, *rail) if a is not None}
+    sections = []
+    for block in section_blocks:
+        stories = [a for a in block.articles if a.pk not in on_top][:SECTION_STORIES]
+        if stories:
+            sections.append({"section": block.section, "first": stories[0],
+                             "more": stories[1:]})
     picks, picks_change = selectors.picks_and_next_change(placement="home")
     # A cached home page ends when the lead's time runs out or a pick starts or ends.
     if chosen is not None and lead is not None and lead.pk == chosen.lead_story_id:
@@ -92,10 +112,12 @@ def home_front(context, latest):
     pagecache.valid_until(request, picks_change)
     return {
         "request": request,
-        "lead": lead,
-        "latest": rest,
+        "top_story": lead,
+        "secondary": secondary,
+        "latest": rail,
+        "sections": sections,
         "picks": picks,
-        **most_read_context(request),
+        **most_read_context(request, fallback=latest[:5]),
     }
 
 

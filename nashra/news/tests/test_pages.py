@@ -84,10 +84,23 @@ def test_query_count_does_not_grow_with_articles(client, make_article, settings)
 
 
 def test_home_groups_latest_by_section_and_links_articles(client, make_article):
-    make_article(title="خبر عن غزة", section="أخبار/فلسطين")
-    make_article(title="نتيجة مباراة", section="رياضة")
+    import datetime as dt
+
+    from django.utils import timezone
+
+    hours_ago = lambda h: timezone.now() - dt.timedelta(hours=h)  # noqa: E731
+    make_article(title="خبر عن غزة", section="أخبار/فلسطين", published_at=hours_ago(30))
+    make_article(title="نتيجة مباراة", section="رياضة", published_at=hours_ago(31))
+    # Newer stories fill the lead block and the latest rail (1 + 3 + 6); the section bands
+    # show what those leave out, so the two older ones are there and nothing shows twice
+    # above most read (which lists the latest until reads are counted).
+    newer = [make_article(title=f"خبر أحدث رقم {i}", section="أخبار/عربية ودولية",
+                          published_at=hours_ago(i)) for i in range(10)]
     html = client.get("/").content.decode()
-    assert "خبر عن غزة" in html and "نتيجة مباراة" in html
+    bands = html[html.index('class="section-bands"'):]
+    assert "خبر عن غزة" in bands and "نتيجة مباراة" in bands
+    above_most_read = html[:html.index('class="home-band"')]
+    assert all(above_most_read.count(f">{story.title}<") == 1 for story in newer)
     # top-level sections head their blocks; nested sections roll up into their parent
     assert 'class="block-title"><a href="/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/">أخبار</a>' in html
     assert "رياضة</a></h2>" in html
