@@ -8,7 +8,7 @@ must meet their adjectives, the relative-adjective plurals يون/يين, the ac
 stem length. bench/relevance_eval.py compares them on the relevance set.
 """
 
-from .charsets import WAW
+from .charsets import ALEF, WAW
 
 # Longest first; a stem must keep at least MIN_STEM letters after any strip.
 DEFINITE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
@@ -19,6 +19,16 @@ MIN_STEM_AFTER_PREFIX = 2
 # letters or more lose it (four-letter ones such as ومصر keep it; the bare word is usually
 # in the same story anyway).
 CONJUNCTION_MIN_WORD = 5
+# Words whose final alif is their own, not the alif that carries tanween (تعاوناً, أمطاراً):
+# names ending in ـونا/ـينا/ـانا would otherwise lose ون/ين/ان after it (كورونا → كور,
+# which is كوريا's stem). In normalized form; the country names in ـيا need no entry, as
+# their stem is the one their adjective gets either way (ليبيا, الليبية → ليب).
+OWN_FINAL_ALEF = frozenset({
+    "كورونا", "اريزونا", "برشلونا", "فيينا", "اثينا", "بوتسوانا", "غويانا", "ماليزيانا",
+    "مادونا", "ديانا", "تيرانا", "ريهانا", "هافانا", "بوركينا", "غينيا",
+})
+# ـها is "her/its" (تعاونها), not an accusative alif.
+PRONOUN_HA = "ها"
 
 
 def strip_conjunction(word: str) -> str:
@@ -35,6 +45,17 @@ def strip_definite_article(word: str) -> str:
     return word
 
 
+def strip_tanween_alef(word: str) -> str:
+    """The alif written after tanween al-fath (تعاوناً, أمطاراً: normalization has already
+    dropped the mark), so the word then stems as its bare form does (تعاونا → تعاون → تعا,
+    the stem of التعاون). Kept when the stem would fall under MIN_STEM (غدا, عصا) and in the
+    words of OWN_FINAL_ALEF."""
+    if (word.endswith(ALEF) and not word.endswith(PRONOUN_HA) and len(word) - 1 >= MIN_STEM
+            and word not in OWN_FINAL_ALEF):
+        return word[:-1]
+    return word
+
+
 def strip_suffixes(word: str) -> str:
     """Each ending at most once, in order, while the stem stays at least MIN_STEM long."""
     for suffix in SUFFIXES:
@@ -47,5 +68,6 @@ def light_stem(word: str) -> str:
     """The stem of one normalized token; never empty for a non-empty token."""
     if not word or not word[0].isalpha() or word.isascii():
         return word
-    stem = strip_suffixes(strip_definite_article(strip_conjunction(word)))
+    stem = strip_definite_article(strip_conjunction(word))
+    stem = strip_suffixes(stem if stem in OWN_FINAL_ALEF else strip_tanween_alef(stem))
     return stem or word

@@ -40,6 +40,8 @@ from wagtail.search.models import IndexEntry
 from nashra.core.pages import public
 from nashra.news.models import ArticlePage
 
+from .expansion import Expansion, Phrase
+
 # A word of the headline counts this many times a word of the text.
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
@@ -79,6 +81,14 @@ class Ranked:
     candidates: list[Candidate]  # best first
     total: int  # stories that hold any of the words, under the filters
     total_is_lower_bound: bool = False  # more than `total` match
+    # pages found only through an alternative (a synonym, a close spelling …), not the
+    # reader's own words
+    expanded_only: frozenset[int] = frozenset()
+    own_total: int | None = None  # stories found by the reader's own words (None: not expanded)
+    complete: int | None = None  # how many leading candidates hold every word (None: all)
+
+# A story found only through alternatives scores this share of its rank in the expanded list.
+EXPANDED_WEIGHT = 0.5
 
 
 def direct_sql_supported() -> bool:
@@ -87,24 +97,85 @@ def direct_sql_supported() -> bool:
     return backend.endswith(".database") and connection.vendor in {"sqlite", "postgresql"}
 
 
-def ranked(terms: list[str], *, filters: Filters, limit: int) -> Ranked:
-    """The `limit` best live stories for analysed `terms`, and how many stories match."""
+def ranked(query: list[str] | Expansion, *, filters: Filters, limit: int) -> Ranked:
+    """The `limit` best live stories for analysed terms (or an Expansion of them), and how
+    many stories match. With alternatives, the reader's own words are searched first and the
+    expanded query second; a story found only by the second scores EXPANDED_WEIGHT of its
+    rank there, so the reader's words keep the top places."""
+    if not isinstance(query, Expansion):
+        query = Expansion.plain(query)
+    own = _ranked(Expansion.plain(query.terms), filters=filters, limit=limit)
+    if not query.expanded:
+        return own
+    wide = _ranked(query, filters=filters, limit=limit)
+    scores: dict[int, float] = {}
+    complete: set[int] = set()
+    by_page: dict[int, Candidate] = {}
+    for found, weight in ((own, 1.0), (wide, EXPANDED_WEIGHT)):
+        for rank, candidate in enumerate(found.candidates):
+            pk = candidate.page_id
+            scores[pk] = max(scores.get(pk, 0.0), weight / (rank + 2))
+            by_page.setdefault(pk, candidate)
+            if found.complete is None or rank < found.complete:
+                complete.add(pk)
+    # Coordination first, as in each list: a story holding every word (or an alternative for
+    # it) comes before one holding only some.
+    order = sorted(scores, key=lambda pk: (pk not in complete, -scores[pk], -pk))[:limit]
+    own_pages = {c.page_id for c in own.candidates}
+    return Ranked([by_page[pk] for pk in order], max(own.total, wide.total, len(order)),
+                  own.total_is_lower_bound or wide.total_is_lower_bound,
+                  frozenset(pk for pk in order if pk not in own_pages), own.total,
+                  sum(pk in complete for pk in order))
+
+
+def _ranked(query: Expansion, *, filters: Filters, limit: int) -> Ranked:
     if not direct_sql_supported():
-        return _ranked_by_backend(terms, filters=filters, limit=limit)
+        return _ranked_by_backend(query, filters=filters, limit=limit)
     sql = (_SQLite if connection.vendor == "sqlite" else _Postgres)(filters)
-    every = sql.top(terms, every=True, limit=limit)
+    every = sql.top(query, every=True, limit=limit)
     candidates, counted = every.candidates, every
-    if len(terms) > 1 and len(candidates) < limit:
+    complete = len(candidates)
+    several = len(query.groups) > 1 or len(query.terms) > 1
+    if several and len(candidates) < limit:
         seen = {c.page_id for c in candidates}
-        some = sql.top(terms, every=False, limit=limit + len(seen))
+        some = sql.top(query, every=False, limit=limit + len(seen))
         candidates += [c for c in some.candidates if c.page_id not in seen][: limit - len(candidates)]
         counted = some
-    elif len(terms) > 1 and not every.full:
+    elif several and not every.full:
         # The stories with some of the words were not read: count them, up to the bound.
-        counted = sql.count(terms)
+        counted = sql.count(query)
     # A full window means the matches go on past it: the count is a lower bound.
     total = WINDOW if counted.full else counted.size
-    return Ranked(candidates, max(total, len(candidates)), counted.full)
+    return Ranked(candidates, max(total, len(candidates)), counted.full, complete=complete)
+
+
+def _clauses(query: Expansion, every: bool) -> list[list[list[Phrase]]]:
+    """The query as AND of ORs of phrases (each phrase an AND of terms): every group must
+    match (`every`), or any of the reader's terms or any alternative phrase may."""
+    if every:
+        return [[list(group.phrases)] for group in query.groups]
+    phrases: list[Phrase] = [(term,) for term in query.terms]
+    phrases += [alt for group in query.groups for alt in group.alternatives]
+    return [[phrases]]
+
+
+def indexed_terms():
+    """Each indexed story's analysed terms (headline and text), read in id order in batches:
+    the vocabulary that close spellings come from (nashra.search.services)."""
+    text_columns = TEXT_COLUMNS[connection.vendor] if direct_sql_supported() else None
+    if text_columns is None:
+        return
+    last = 0
+    while True:
+        rows = _index_sql(
+            f"SELECT id, {text_columns[0]}, {text_columns[1]} FROM {ENTRY} "
+            f"WHERE content_type_id = %s AND id > %s ORDER BY id LIMIT 2000",
+            [_content_type_id(), last])
+        if not rows:
+            return
+        for _, title, body in rows:
+            yield set(f"{title or ''} {body or ''}".split())
+        last = rows[-1][0]
 
 
 def phrase_matches(terms: list[str], candidates: list[Candidate]) -> set[int]:
@@ -222,9 +293,17 @@ class _SQLite(_Dialect):
     true = "1"
 
     @staticmethod
-    def _match(terms: list[str], operator: str) -> str:
-        quoted = (f'"{term.replace(chr(34), chr(34) * 2)}"' for term in terms)
-        return "{title body} : (" + f" {operator} ".join(quoted) + ")"
+    def _match(query: Expansion, every: bool) -> str:
+        def quoted(term: str) -> str:
+            return '"' + term.replace('"', '""') + '"'
+
+        def phrase(terms: Phrase) -> str:
+            return quoted(terms[0]) if len(terms) == 1 else (
+                "(" + " AND ".join(quoted(t) for t in terms) + ")")
+
+        clauses = [" OR ".join(phrase(p) for p in ors) for ands in _clauses(query, every)
+                   for ors in ands]
+        return "{title body} : (" + " AND ".join(f"({c})" for c in clauses) + ")"
 
     def _joined(self) -> str:
         # CROSS JOIN keeps SQLite's join order: the FTS match drives, each row then costs two
@@ -235,7 +314,7 @@ class _SQLite(_Dialect):
             f"AND p.id = CAST(e.object_id AS INTEGER) AND {self.where}"
         )
 
-    def top(self, terms, *, every: bool, limit: int) -> Window:
+    def top(self, query, *, every: bool, limit: int) -> Window:
         joined, params = self._joined(), self.page_params
         # bm25() is lower for better matches; FTS5 columns are (autocomplete, body, title).
         rows = _index_sql(
@@ -244,22 +323,29 @@ class _SQLite(_Dialect):
             f"bm25({FTS}, 0.0, {BODY_WEIGHT}, {TITLE_WEIGHT}) AS score "
             f"{joined} ORDER BY {FTS}.rowid DESC LIMIT {WINDOW}"
             f") ORDER BY score, page_id DESC LIMIT %s",
-            [self._match(terms, "AND" if every else "OR"), _content_type_id(), *params, limit],
+            [self._match(query, every), _content_type_id(), *params, limit],
         )
         size = rows[0][3] if rows else 0
         return Window([Candidate(pk, _aware(published), entry)
                        for pk, published, entry, _ in rows], size, size >= WINDOW)
 
-    def count(self, terms) -> Window:
+    def count(self, query) -> Window:
         return _bounded_count(f"SELECT 1 {self._joined()}",
-                              [self._match(terms, "OR"), _content_type_id(), *self.page_params])
+                              [self._match(query, False), _content_type_id(), *self.page_params])
 
 
 class _Postgres(_Dialect):
     @staticmethod
-    def _tsquery(terms: list[str], operator: str) -> tuple[str, list]:
-        joiner = " && " if operator == "AND" else " || "
-        return "(" + joiner.join(["plainto_tsquery('simple', %s)"] * len(terms)) + ")", terms
+    def _tsquery(query: Expansion, every: bool) -> tuple[str, list]:
+        params: list[str] = []
+
+        def phrase(terms: Phrase) -> str:
+            params.extend(terms)
+            return "(" + " && ".join(["plainto_tsquery('simple', %s)"] * len(terms)) + ")"
+
+        clauses = ["(" + " || ".join(phrase(p) for p in ors) + ")"
+                   for ands in _clauses(query, every) for ors in ands]
+        return "(" + " && ".join(clauses) + ")", params
 
     def _joined(self) -> str:
         return (
@@ -268,8 +354,8 @@ class _Postgres(_Dialect):
             f"AND {self.where}"
         )
 
-    def top(self, terms, *, every: bool, limit: int) -> Window:
-        tsquery, query_params = self._tsquery(terms, "AND" if every else "OR")
+    def top(self, query, *, every: bool, limit: int) -> Window:
+        tsquery, query_params = self._tsquery(query, every)
         with_q = f"WITH q(query) AS MATERIALIZED (SELECT {tsquery}) "
         where, page_params = self.where, self.page_params
         if self.filters:  # the window: matching stories that pass the filters, newest first
@@ -311,8 +397,8 @@ class _Postgres(_Dialect):
         return Window([Candidate(pk, published, entry) for pk, published, entry, _ in rows],
                       size, len(entry_ids) >= WINDOW)
 
-    def count(self, terms) -> Window:
-        tsquery, query_params = self._tsquery(terms, "OR")
+    def count(self, query) -> Window:
+        tsquery, query_params = self._tsquery(query, False)
         joined, params = self._joined(), self.page_params
         # A materialized query hides the words from the planner, which then reads the GIN
         # indexes; seeing a common word it would scan the table and test every tsvector.
@@ -325,7 +411,7 @@ class _Postgres(_Dialect):
 
 # --- other backends (Elasticsearch, OpenSearch) -------------------------------------------
 
-def _ranked_by_backend(terms: list[str], *, filters: Filters, limit: int) -> Ranked:
+def _ranked_by_backend(query: Expansion, *, filters: Filters, limit: int) -> Ranked:
     base = public(ArticlePage.objects.live())
     if filters.section_path:
         base = base.filter(path__startswith=filters.section_path)
@@ -333,6 +419,7 @@ def _ranked_by_backend(terms: list[str], *, filters: Filters, limit: int) -> Ran
         base = base.filter(first_published_at__gte=filters.published_from)
     if filters.published_before:
         base = base.filter(first_published_at__lt=filters.published_before)
+    terms = sorted(query.all_terms) if query.expanded else query.terms
     found = get_search_backend().search(
         " ".join(terms), base.only("pk", "first_published_at"), operator="or",
         order_by_relevance=True,

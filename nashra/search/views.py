@@ -98,6 +98,7 @@ def search_api(request):
         {
             "total": results.total,
             "total_is_lower_bound": results.total_is_lower_bound,
+            "suggestion": results.suggestion,
             "results": [
                 {
                     "title": hit.article.title,

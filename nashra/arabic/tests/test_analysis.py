@@ -143,3 +143,37 @@ def test_quick_fold_keeps_every_term_of_text_it_covers(text):
     folded = quick_fold(text)
     for term in analyse(text):
         assert term in folded
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        # tanween al-fath and its alif: the accusative meets the bare word (issue 21)
+        ("تعاوناً", "التعاون"),
+        ("تعاونًا", "تعاون"),  # the mark written before the alif
+        ("تعاونا", "والتعاون"),  # and typed without the mark at all
+        ("استخباراتياً", "الاستخباراتي"),
+        ("أمطاراً", "الأمطار"),
+        ("عدواناً", "العدوان"),
+        ("مليوناً", "المليون"),
+        ("اتجاهاً", "الاتجاه"),
+        ("ليبيا", "الليبية"),  # a country's own alif still meets its adjective
+    ],
+)
+def test_tanween_alif_meets_the_bare_word(typed, stored):
+    assert analyse(typed) == analyse(stored)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("كورونا", "كوريا"),  # the final alif of كورونا is its own: its ون must stay
+        ("غداً", "غد"),  # too short to lose the alif: غدا keeps three letters
+    ],
+)
+def test_final_alif_of_the_word_is_kept(a, b):
+    assert analyse(a) != analyse(b)
+
+
+def test_the_pronoun_ha_is_no_tanween_alif():
+    assert analyse("وتعاونها") == analyse("التعاون")

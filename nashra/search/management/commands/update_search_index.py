@@ -5,17 +5,26 @@ from tqdm import tqdm
 from wagtail.search.backends import get_search_backend
 
 from nashra.news.models import ArticlePage
+from nashra.search.services import vocabulary_rebuild
 
 BATCH = 500
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index of every story (analysed Arabic text), with a progress bar."
+    help = ("Rebuild the search index of every story (analysed Arabic text), with a progress "
+            "bar, then the vocabulary that close spellings («هل تقصد») are found in.")
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=BATCH)
+        parser.add_argument("--vocabulary-only", action="store_true",
+                            help="count the indexed terms again without reindexing the stories")
 
-    def handle(self, *args, batch_size=BATCH, **options):
+    def handle(self, *args, batch_size=BATCH, vocabulary_only=False, **options):
+        if not vocabulary_only:
+            self._index(batch_size)
+        self.stdout.write(f"vocabulary: {vocabulary_rebuild()} terms")
+
+    def _index(self, batch_size):
         backend = get_search_backend()
         queryset = ArticlePage.objects.order_by("pk")
         total = queryset.count()
