@@ -98,6 +98,11 @@ MEASURE_JS = """() => {
     header: header.getBoundingClientRect().height,
     cards, measure,
     text: document.body.innerText,
+    // aria-describedby, -labelledby and -controls naming an id the page does not have
+    brokenRefs: [...document.querySelectorAll('[aria-describedby],[aria-labelledby],[aria-controls]')]
+      .flatMap(el => ['aria-describedby', 'aria-labelledby', 'aria-controls']
+        .flatMap(attr => (el.getAttribute(attr) || '').split(/\\s+/).filter(Boolean)
+          .filter(id => !document.getElementById(id)).map(id => attr + '=' + id))),
     fonts: [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family),
     fontUrls: performance.getEntriesByType('resource').map(e => e.name)
       .filter(n => /\\.(woff2?|ttf|otf)(\\?|$)/.test(n)),
@@ -179,6 +184,8 @@ def test_reader_pages_hold_the_design(live_server, browser, reader_pages, tmp_pa
             if name.startswith("story") and width == DESKTOP and m["measure"] is not None:
                 if not 60 <= m["measure"] <= 75:
                     problems.append(f"{where}: {m['measure']:.0f} characters a line, not 60-75")
+            if m["brokenRefs"]:
+                problems.append(f"{where}: references to no element {m['brokenRefs']}")
             latin = _latin_words(m["text"])
             if latin:
                 problems.append(f"{where}: Latin words {sorted(latin)}")
