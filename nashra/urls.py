@@ -37,3 +37,6 @@ if settings.SERVE_MEDIA:
     )
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# A database or Redis that is down, met outside a view, answers 503 (nashra.core.faults).
+handler500 = "nashra.core.faults.server_error"

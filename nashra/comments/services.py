@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from nashra.core import changes, tasks
+from nashra.core import changes, faults, tasks
+from nashra.core.cache import CacheUnavailable
 
 from . import keys, selectors
 from .models import Comment, CommentSettings, TrainingExample
@@ -30,6 +31,8 @@ RATE_WINDOW_SECONDS = 60 * 60
 # Past this many times the soft limit, posts are refused without being stored.
 HARD_RATE_FACTOR = 3
 UNCHECKED = ["لم يكتمل الفحص"]  # a stored comment the filter has not decided on yet
+# Held, unscored, while posts per address cannot be counted (Redis down).
+RATE_UNKNOWN = "تعذّر عدّ تعليقات العنوان (عطل مؤقت)؛ بانتظار المراجعة"
 
 
 class CommentsClosed(Exception):
@@ -71,7 +74,8 @@ def _rate_key(ip_key: str) -> str:
 
 
 def rate_count_incr(*, ip_key: str) -> int:
-    """Posts from this (truncated, hashed) address in the current hour window, counting this one."""
+    """Posts from this (truncated, hashed) address in the current hour window, counting this one.
+    Raises CacheUnavailable when the count cannot be kept (Redis down)."""
     if not ip_key:
         return 0
     key = _rate_key(ip_key)
@@ -121,6 +125,13 @@ def comment_create(
                 body_key=comment.body_key, status=Comment.Status.SPAM).exists(),
             **_fill_checks(meta.fill_token, config.min_fill_seconds),
         )
+    except CacheUnavailable as error:
+        # Redis down: the address's count is unknown, so the limit fails safe, not open -
+        # the comment is kept for a person to decide (one warning an outage, nashra.core.faults).
+        faults.outage("Redis (comment rate limit)", error)
+        comment.reasons = [RATE_UNKNOWN]
+        comment.save(update_fields=["reasons"])
+        return comment
     except Exception:  # the comment is kept; a person decides
         logger.exception("checking comment %s failed; holding it", comment.pk)
         comment.reasons = ["تعذر الفحص الآلي"]

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from nashra.arabic.digits import to_arabic_indic_digits
+from nashra.core import faults
 
 from . import services
 from .forms import CommentForm
@@ -72,8 +73,10 @@ def outage_answered(view):
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except OUTAGES:
-            logger.exception("comments: %s answered 503, a backing service is down", request.path)
+        except OUTAGES as error:
+            # One warning an outage (nashra.core.faults), not a traceback per post.
+            faults.outage("comments: " + ("Redis" if isinstance(error, redis.RedisError)
+                                          else "the database"), error)
             if _wants_json(request):
                 response = JsonResponse({"ok": False, "message": OUTAGE_MESSAGE, "errors": {}},
                                         status=503)
@@ -82,6 +85,7 @@ def outage_answered(view):
                     "comments/unavailable.html", {"message": OUTAGE_MESSAGE}), status=503)
             response["Retry-After"] = str(OUTAGE_RETRY_SECONDS)
             add_never_cache_headers(response)
+            response._has_been_logged = True  # logged above, once an outage
             return response
 
     return wrapped

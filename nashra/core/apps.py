@@ -22,6 +22,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import events, sites, subscribers  # noqa: F401  (receivers; change subscribers)
+        from . import events, faults, sites, subscribers  # noqa: F401  (receivers; change subscribers)
+
+        faults.connect_task_signals()  # workers drop a connection a database restart broke
 
         checks.register(hsts_check, checks.Tags.security, deploy=True)

@@ -11,11 +11,10 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connections
 from django.utils.module_loading import import_string
 from django_tasks import task
 
-from . import tasks
+from . import faults, tasks
 
 logger = logging.getLogger("nashra.scheduler")
 
@@ -28,20 +27,9 @@ def seconds_until_next_tick(now: dt.datetime, offset: float) -> float:
     return (this_tick + dt.timedelta(minutes=1) - now).total_seconds()
 
 
-def _close_stale_connections() -> None:
-    """Drop broken or expired connections, as Django does around a request.
-
-    Not one inside a transaction (a caller's atomic block, a test case): Django closes those
-    because autocommit is off, which would throw the caller's work away.
-    """
-    for conn in connections.all(initialized_only=True):
-        if not conn.in_atomic_block:
-            conn.close_if_unusable_or_obsolete()
-
-
 def scheduler_tick() -> None:
     """Publish every revision whose time has come; unpublish every page whose time is up."""
-    _close_stale_connections()
+    faults.connections_refresh()  # a database restarted since the last minute: reconnect
     try:
         call_command("publish_scheduled", verbosity=0)
         for job in getattr(settings, "NASHRA_SCHEDULER_JOBS", ()):
@@ -49,7 +37,7 @@ def scheduler_tick() -> None:
             # and one app's failure never stops another's.
             tasks.enqueue(scheduler_job_run, (job,))
     finally:
-        _close_stale_connections()
+        faults.connections_refresh()
 
 
 @task()
@@ -69,6 +57,8 @@ def scheduler_run_forever(*, once: bool = False) -> None:
     while True:
         try:
             scheduler_tick()
+        except faults.DATABASE_OUTAGES as error:  # one warning an outage, not one a minute
+            faults.outage("the scheduler: the database", error)
         except Exception:  # a bad row must not stop tomorrow's stories
             logger.exception("scheduled publishing failed; retrying at the next minute")
         if once:

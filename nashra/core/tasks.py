@@ -30,6 +30,8 @@ from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import TASK_MAX_PRIORITY
 from django_tasks_db import DatabaseBackend
 
+from . import faults
+
 logger = logging.getLogger("nashra.tasks")
 
 
@@ -40,8 +42,11 @@ def enqueue(task_obj, args=(), kwargs=None) -> None:
         if task_obj.queue_name == FRONT_QUEUE and task_obj.get_backend().supports_priority:
             task_obj = task_obj.using(priority=TASK_MAX_PRIORITY)
         task_obj.enqueue(*args, **kwargs)
-    except Exception:
-        logger.exception("could not queue %s", task_obj.name)
+    except Exception as error:
+        if faults.is_outage(error):  # Redis (or the database) down: one warning an outage
+            faults.outage("the task queue (tasks are not queued meanwhile)", error)
+        else:
+            logger.exception("could not queue %s", task_obj.name)
 
 
 def enqueue_after(seconds: float, task_obj, args=(), kwargs=None) -> None:

@@ -23,6 +23,9 @@ from collections import Counter
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from nashra.core import faults
+from nashra.core.cache import REDIS_OUTAGES
+
 Key = tuple[int, int]  # (article id, hours since the epoch)
 
 
@@ -191,7 +194,9 @@ class RedisViewCounter(BaseViewCounter):
         super().__init__(**options)
         import redis
 
-        self.redis = redis.Redis.from_url(url)
+        # A Redis that does not answer costs a beacon a second at most, not the system's
+        # TCP time-out.
+        self.redis = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=2.0)
         self._no_script = redis.exceptions.NoScriptError
         self.key = key
         self.readers_key = readers_key
@@ -205,9 +210,15 @@ class RedisViewCounter(BaseViewCounter):
                 reader, expires)
         # EVALSHA straight: redis-py's Script wrapper adds a few µs of CPU to every beacon.
         try:
-            return bool(self.redis.evalsha(self._hit_sha, *args))
-        except self._no_script:  # a Redis restarted (or another one) since: send it the script
-            return bool(self.redis.eval(_REDIS_HIT, *args))
+            try:
+                return bool(self.redis.evalsha(self._hit_sha, *args))
+            except self._no_script:  # a Redis restarted (or another one) since: send the script
+                return bool(self.redis.eval(_REDIS_HIT, *args))
+        except REDIS_OUTAGES as error:
+            # Redis down: the read is not counted (never counted unchecked), the reader is
+            # answered as always, and the outage is logged once, not per beacon.
+            faults.outage("Redis (read counter)", error)
+            return False
 
     def _claim(self) -> list[str]:
         claimed = [k.decode() for k in self.redis.scan_iter(f"{self.key}:flushing:*")]
@@ -222,11 +233,16 @@ class RedisViewCounter(BaseViewCounter):
 
     def drain(self):
         counts: Counter = Counter()
-        self._claimed = self._claim()
-        for name in self._claimed:
-            for field, value in self.redis.hgetall(name).items():
-                article_id, hour = field.decode().split(":")
-                counts[(int(article_id), int(hour))] += int(value)
+        try:
+            self._claimed = self._claim()
+            for name in self._claimed:
+                for field, value in self.redis.hgetall(name).items():
+                    article_id, hour = field.decode().split(":")
+                    counts[(int(article_id), int(hour))] += int(value)
+        except REDIS_OUTAGES as error:  # the counts wait in Redis for the next flush
+            faults.outage("Redis (read counter)", error)
+            self._claimed = []
+            return {}
         return dict(counts)
 
     def commit(self):

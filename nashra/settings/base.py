@@ -174,6 +174,8 @@ if TASKS_ENGINE == "rq":
 MIDDLEWARE = [
     # First: it answers cached pages and must see every header the others add.
     "nashra.core.pagecache.PageCacheMiddleware",
+    # The database or Redis down: an Arabic 503 with Retry-After, not a 500 (nashra.core.faults).
+    "nashra.core.faults.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy (nashra.core.headers): before WhiteNoise,
     # so static files get them too, and inside the page cache, which keeps them with a page.
@@ -297,8 +299,16 @@ def cache_settings(redis_url: str, prefix: str, *, page_dir: Path | None = None)
 
 
 CACHES = cache_settings(REDIS_URL, "nashra", page_dir=VAR_DIR / "page-cache")
+# Sessions are read from Redis and kept in the database too: an editor stays signed in
+# through a Redis outage or restart (docs/deployment.md, "When Redis or PostgreSQL is down").
 if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# After Redis fails a call, each process leaves it alone this many seconds before trying again
+# (nashra.core.cache): a Redis whose host is gone costs no request its connect time-out.
+NASHRA_CACHE_RETRY_SECONDS = 5
+# A request that needs the database (or Redis) while it is down is answered 503 with this
+# Retry-After (nashra.core.faults); task workers wait at most this long between tries.
+NASHRA_OUTAGE_RETRY_AFTER = 30
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

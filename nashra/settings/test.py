@@ -32,7 +32,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "nashra.core.db_router.PrimaryPinMid
 
 CACHES = cache_settings(TEST_REDIS_URL, "nashra-test")
 if TEST_REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
