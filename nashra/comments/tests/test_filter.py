@@ -89,13 +89,13 @@ def test_learn_comments_command(tmp_path):
                                 "body": body, "label": "spam"}, ensure_ascii=False) + "\n")
     out = io.StringIO()
     call_command("learn_comments", str(path), stdout=out)
-    assert "taught 1" in out.getvalue()
+    assert "تعلّم المرشح من تعليق واحد" in out.getvalue()
     # the same comment again, a word changed, is a repeat of spam
     assert local_verdict(body + " اليوم", "متجر").same_as == "spam"
     assert TrainingExample.objects.filter(source="import").count() == 1
     out = io.StringIO()
     call_command("train_comment_filter", stdout=out)  # lessons survive a retrain
-    assert "with 1 lessons" in out.getvalue()
+    assert "الدروس 1،" in out.getvalue()
     assert local_verdict(body, "متجر").same_as == "spam"
 
 

@@ -117,7 +117,7 @@ def test_backup_restores_a_site_with_the_same_pages_and_counts(
     done = subprocess.run([NASHRA, "restore", str(folder)], env=env, capture_output=True,
                           text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
-    assert "caches cleared" in done.stdout
+    assert "مُسحت الذاكرة المؤقتة" in done.stdout
     read = subprocess.run([NASHRA, "shell", "-c", f"PATH = {story.url!r}\n{READ_BACK}"],
                           env=env, capture_output=True, text=True, timeout=300, check=False)
     assert read.returncode == 0, read.stderr

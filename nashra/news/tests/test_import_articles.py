@@ -48,7 +48,7 @@ def _run(tmp_path, lines: list[str]):
 def test_import_creates_sections_authors_tags_and_publishes(home, client, tmp_path):
     out, err, failed = _run(tmp_path, [_line()])
     assert failed is None, err
-    assert "1 created, 0 updated, 0 failed" in out
+    assert "أخبار جديدة 1، أخبار محدّثة 0، أسطر تعذّر استيرادها 0" in out
     article = ArticlePage.objects.get(external_id="wire:1")
     assert article.live
     assert article.first_published_at.isoformat() == "2025-03-01T08:00:00+00:00"
@@ -64,7 +64,7 @@ def test_reimport_updates_instead_of_duplicating(home, tmp_path):
     _run(tmp_path, [_line()])
     out, _, failed = _run(tmp_path, [_line(title="الحكومة تعدّل خطة الطاقة", section="اقتصاد")])
     assert failed is None
-    assert "0 created, 1 updated" in out
+    assert "أخبار جديدة 0، أخبار محدّثة 1" in out
     article = ArticlePage.objects.get(external_id="wire:1")
     assert ArticlePage.objects.count() == 1
     assert article.title == "الحكومة تعدّل خطة الطاقة"
@@ -116,8 +116,10 @@ def test_bad_line_is_reported_with_its_number_and_others_still_import(
     pages_before = Page.objects.count()
     out, err, failed = _run(tmp_path, [good_before, line, good_after])
     assert failed is not None
-    assert "line 2: " in err and expected in err
-    assert "2 created, 0 updated, 1 failed" in out
+    assert "السطر 2: " in err and expected in err
+    assert "أخبار جديدة 2، أخبار محدّثة 0، أسطر تعذّر استيرادها 1" in out
+    # the summary in Arabic, not «1 line(s) were not imported»
+    assert failed == "لم يُستورد سطر واحد؛ انظر الأخطاء أعلاه."
     assert set(ArticlePage.objects.values_list("external_id", flat=True)) == {"ok:1", "ok:2"}
     # nothing half-written: only the two good stories (and their two sections) were added
     assert Page.objects.count() == pages_before + 2 + 2
@@ -136,7 +138,7 @@ def test_invalid_utf8_line_is_reported(home, tmp_path):
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_articles", str(path), stdout=StringIO(), stderr=err)
-    assert "line 2: ترميز السطر ليس UTF-8" in err.getvalue()
+    assert "السطر 2: ترميز السطر ليس UTF-8" in err.getvalue()
     assert ArticlePage.objects.count() == 1
 
 
@@ -154,8 +156,8 @@ def test_stdin_and_missing_file(home, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(_line().encode())))
     out = StringIO()
     call_command("import_articles", "-", stdout=out)
-    assert "1 created" in out.getvalue()
-    with pytest.raises(CommandError, match="cannot read"):
+    assert "أخبار جديدة 1" in out.getvalue()
+    with pytest.raises(CommandError, match="تعذرت قراءة"):
         call_command("import_articles", "/nonexistent/file.jsonl")
 
 

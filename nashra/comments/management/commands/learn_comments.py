@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from nashra.arabic.plural import count_phrase
 from nashra.comments import services
 from nashra.comments.management.jsonl import read_examples
 
@@ -15,8 +16,8 @@ class Command(BaseCommand):
         examples = []
         for n, example in enumerate(read_examples(file), 1):
             if example.label not in {"spam", "ham"}:
-                raise CommandError(f'comment {n}: "label" must be "spam" or "ham"')
+                raise CommandError(f'التعليق {n}: قيمة "label" إما "spam" أو "ham"')
             examples.append(example)
         if examples:
             services.filter_learn_examples(examples=examples)
-        self.stdout.write(f"taught {len(examples)} comments")
+        self.stdout.write(f"تعلّم المرشح من {count_phrase(len(examples), 'comment', arabic_digits=False)}")

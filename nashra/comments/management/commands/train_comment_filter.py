@@ -4,9 +4,9 @@ from nashra.comments.spam import store
 
 
 class Command(BaseCommand):
-    help = "Retrain the comment filter from the shipped set plus every recorded lesson."
+    help = "يعيد تدريب مرشح التعليقات من المجموعة المرفقة وكل درس مسجّل."
 
     def handle(self, *args, **options):
         result = store.retrain(guard=False)
-        self.stdout.write(f"comment filter retrained with {result.lessons} lessons "
-                          f"(version {result.version})")
+        self.stdout.write(f"أُعيد تدريب مرشح التعليقات: الدروس {result.lessons}، "
+                          f"الإصدار {result.version}")

@@ -30,9 +30,9 @@ class Command(BaseCommand):
                                     media_root=Path(settings.MEDIA_ROOT), force=force)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"nashra restore: {result.engine} database and {result.files} "
-                          f"media files from {result.folder}")
+        self.stdout.write(f"nashra restore: قاعدة بيانات {result.engine} وملفات وسائط "
+                          f"{result.files} من {result.folder}")
         call_command("migrate", interactive=False, verbosity=max(options["verbosity"] - 1, 0))
         for alias in settings.CACHES:
             caches[alias].clear()
-        self.stdout.write("nashra restore: migrated, caches cleared")
+        self.stdout.write("nashra restore: طُبّقت الترحيلات ومُسحت الذاكرة المؤقتة")

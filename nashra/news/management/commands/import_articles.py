@@ -3,19 +3,25 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from nashra.arabic.plural import count_phrase
 from nashra.news.importer import articles_import
+
+
+def _n(n: int, noun: str) -> str:
+    """A count in words, digits as a terminal prints them («٣ أسطر» would not copy well)."""
+    return count_phrase(n, noun, arabic_digits=False)
 
 
 class Command(BaseCommand):
     help = (
-        "Import stories from a JSON Lines file (or - for standard input): one JSON object a line "
-        "with title, body, section, published_at, source, authors, tags, external_id. "
-        "Importing the same external_id again updates the story."
+        "يستورد الأخبار من ملف JSON Lines (أو - للإدخال القياسي): كائن JSON في كل سطر فيه "
+        "title وbody وsection وpublished_at وsource وauthors وtags وexternal_id. "
+        "استيراد external_id نفسه مرة أخرى يحدّث الخبر."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="path to a .jsonl file, or - for standard input")
-        parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+        parser.add_argument("file", help="مسار ملف ‎.jsonl‎، أو - للإدخال القياسي")
+        parser.add_argument("--no-progress", action="store_true", help="لا يعرض شريط التقدم أبدًا")
 
     def handle(self, *args, file, no_progress=False, **options):
         if file == "-":
@@ -26,9 +32,9 @@ class Command(BaseCommand):
                     total = sum(1 for _ in counted)
                 stream = open(file, "rb")  # noqa: SIM115 - closed below
             except OSError as exc:
-                raise CommandError(f"cannot read {file}: {exc.strerror}") from None
+                raise CommandError(f"تعذرت قراءة {file}: {exc.strerror}") from None
         show = not no_progress and sys.stderr.isatty()
-        bar = tqdm(total=total, unit=" lines", disable=not show, file=sys.stderr)
+        bar = tqdm(total=total, unit=" سطر", disable=not show, file=sys.stderr)
         try:
             report = articles_import(stream, progress=bar.update)
         finally:
@@ -36,11 +42,11 @@ class Command(BaseCommand):
             if stream is not sys.stdin.buffer:
                 stream.close()
         for error in report.errors:
-            self.stderr.write(f"line {error.line}: {error.message}")
+            self.stderr.write(f"السطر {error.line}: {error.message}")
         self.stdout.write(
-            f"imported: {report.created} created, {report.updated} updated, "
-            f"{report.failed} failed, {report.skipped_blank} blank lines skipped"
+            f"الاستيراد: أخبار جديدة {report.created}، أخبار محدّثة {report.updated}، "
+            f"أسطر تعذّر استيرادها {report.failed}، أسطر فارغة تُركت {report.skipped_blank}"
         )
         if report.failed:
-            raise CommandError(f"{report.failed} line(s) were not imported; see the errors above.")
+            raise CommandError(f"لم يُستورد {_n(report.failed, 'line')}؛ انظر الأخطاء أعلاه.")
 
