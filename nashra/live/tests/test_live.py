@@ -375,3 +375,12 @@ def test_an_editor_starts_and_ends_coverage_in_the_page_editor(home, admin_clien
     body = client.get(page.url).content.decode()
     assert "صافرة البداية" in body and live_blog_posting(body)["coverageEndTime"]
     assert '<span class="live-badge">' not in client.get("/").content.decode()
+
+
+def test_the_breaking_bar_can_point_at_a_live_story(story, client):
+    from nashra.discovery.models import BreakingNews
+
+    page, path = story
+    BreakingNews.objects.create(text="عاجل: تابعوا فرز الأصوات مباشرة", story=page)
+    bar = client.get(reverse("discovery:breaking")).content.decode()
+    assert "تابعوا فرز الأصوات مباشرة" in bar and f'href="{quote(path)}"' in bar
