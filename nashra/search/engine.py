@@ -99,13 +99,16 @@ def direct_sql_supported() -> bool:
 
 def ranked(query: list[str] | Expansion, *, filters: Filters, limit: int) -> Ranked:
     """The `limit` best live stories for analysed terms (or an Expansion of them), and how
-    many stories match. With alternatives, the reader's own words are searched first and the
-    expanded query second; a story found only by the second scores EXPANDED_WEIGHT of its
-    rank there, so the reader's words keep the top places."""
+    many stories match. With alternatives, the reader's own words are searched first and,
+    when fewer than `limit` stories hold them all, the expanded query second; a story found
+    only by the second scores EXPANDED_WEIGHT of its rank there, so the reader's words keep
+    the top places."""
     if not isinstance(query, Expansion):
         query = Expansion.plain(query)
     own = _ranked(Expansion.plain(query.terms), filters=filters, limit=limit)
-    if not query.expanded:
+    # Alternatives fill in where the reader's words run short: when `limit` stories hold
+    # every word, the expanded pass would only place stories below them, at its own cost.
+    if not query.expanded or own.complete is not None and own.complete >= limit:
         return own
     wide = _ranked(query, filters=filters, limit=limit)
     scores: dict[int, float] = {}

@@ -108,3 +108,17 @@ def test_newest_slices_grow_until_the_window_fills(make_article, monkeypatch):
     found = engine.ranked(analyse("قمة"), filters=engine.Filters(), limit=10)
     assert {c.page_id for c in found.candidates} == {s.pk for s in matching}
     assert found.total == 5 and not found.total_is_lower_bound
+
+
+def test_alternatives_fill_in_only_where_the_readers_words_run_short(make_article):
+    from nashra.search.expansion import expand
+
+    petrol = make_article(title="وزارة البترول تعلن كشفا", body="نص.")
+    oil = make_article(title="أسعار النفط ترتفع", body="نص.")
+    query = expand(analyse("البترول"), [{("بترول",): [("نفط",)]}])
+    found = engine.ranked(query, filters=engine.Filters(), limit=10)
+    assert [c.page_id for c in found.candidates] == [petrol.pk, oil.pk]
+    assert found.expanded_only == {oil.pk} and found.own_total == 1
+    # one story holding the reader's word fills a list of one: no expanded pass
+    found = engine.ranked(query, filters=engine.Filters(), limit=1)
+    assert [c.page_id for c in found.candidates] == [petrol.pk] and found.own_total is None
