@@ -22,7 +22,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from nashra.arabic.analysis import analyse
@@ -416,13 +416,12 @@ def item_group(*, item: WireItem, sig=None) -> WireGroup:
         if score >= grouping.GROUP_THRESHOLD and score > best_score:
             best, best_score = (other_id, group_id), score
     if best is not None and best[1] is not None:
-        group = WireGroup.objects.select_for_update().get(pk=best[1])
-        group.size += 1
-        group.save(update_fields=["size"])
+        WireGroup.objects.filter(pk=best[1]).update(size=F("size") + 1)  # one statement
+        group = WireGroup(pk=best[1])
     else:
         group = WireGroup.objects.create(size=1)
-    item.group = group
-    item.save(update_fields=["group"])
+    WireItem.objects.filter(pk=item.pk).update(group=group)
+    item.group_id = group.pk
     WireBand.objects.bulk_create([WireBand(item=item, value=v, created_at=now) for v in values])
     return group
 

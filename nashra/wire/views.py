@@ -73,6 +73,10 @@ def item_view(request, pk: int):
 def item_use_view(request, pk: int):
     item = _item_or_404(pk)
     section_path = request.POST.get("section", "").strip() or item.provider.section_path
+    # Only the desk's sections: «استخدام» must not become a way to make new sections.
+    if section_path not in selectors.inbox_choices()["sections"]:
+        messages.error(request, "اختر قسماً من أقسام الوكالات.")
+        return redirect("wire_item", pk=item.pk)
     try:
         section = services.section_for_use(path=section_path)
         if not section.permissions_for_user(request.user).can_add_subpage():

@@ -61,13 +61,16 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-        ThreadingHTTPServer.allow_reuse_address = True
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+        try:
+            self.httpd = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+        except OSError:  # another test process (pytest -n) holds it: any free port will do
+            self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{PORT}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
 
     def requests_to(self, path: str) -> list[dict]:
         return [headers for p, headers in self.log if p == path]

@@ -111,6 +111,17 @@ def test_item_preview_and_use_makes_a_draft(desk, admin_client):
     assert admin_client.get(reverse("wire_item", args=[99999])).status_code == 404
 
 
+def test_use_only_into_the_desks_sections(desk, admin_client):
+    from nashra.news.models import SectionPage
+
+    aa = WireItem.objects.get(guid="aa-3400102")
+    response = admin_client.post(reverse("wire_item_use", args=[aa.pk]),
+                                 {"section": "قسم/جديد"}, follow=True)
+    assert "اختر قسماً من أقسام الوكالات" in response.content.decode()
+    assert not SectionPage.objects.filter(title="جديد").exists()
+    assert WireItem.objects.get(pk=aa.pk).story_id is None
+
+
 def test_a_reporter_without_rights_on_the_section_cannot_use(desk, client, django_user_model):
     from django.contrib.auth.models import Permission
 
