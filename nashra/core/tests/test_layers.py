@@ -1,6 +1,7 @@
 """The layers of STYLE.md, read from the source (ast; nothing is imported).
 
-    arabic ← core ← news ← {comments, search, discovery, distribution, accounts} ← wordpress
+    arabic ← core ← news ← {comments, search, discovery, distribution, accounts, wire}
+    ← wordpress
     ← the project
 
 Arrows point down: a module imports from its own app and from the apps below it, never from
@@ -24,7 +25,7 @@ ROWS = [
     {"arabic"},
     {"core"},
     {"news"},
-    {"comments", "search", "discovery", "distribution", "accounts"},
+    {"comments", "search", "discovery", "distribution", "accounts", "wire"},
     {"wordpress"},
     # The project: URLs, WSGI entry, the `nashra` command and the shared test fixtures.
     {"urls", "wsgi", "cli", "conftest"},
