@@ -876,10 +876,18 @@ class Probe:
             self.add("5 Redis down", f"{name} ×5", "200", f"{codes}",
                      all(c == 200 for c in codes))
         post_codes = [p.status for p in posts]
-        accepted = sum(1 for c in post_codes if c == 200)
+        # Fail safe, not open: posts whose address cannot be counted may be taken, but no more
+        # than the limit may go public (nashra holds them for a moderator).
+        self.site.queue_drain(timeout=60)
+        from nashra.comments.models import Comment
+
+        statuses_kept = list(Comment.objects.filter(body__contains="أثناء انقطاع ريديس")
+                             .values_list("status", flat=True))
+        published = sum(1 for st in statuses_kept if st == Comment.Status.APPROVED)
         self.add("5 Redis down", f"{limit + 2} comment posts from one address (limit {limit}/h)",
-                 f"answered, no 5xx, at most {limit} accepted", f"{post_codes}",
-                 all(0 < c < 500 for c in post_codes) and 1 <= accepted <= limit)
+                 f"answered, no 5xx; at most {limit} published",
+                 f"{post_codes}; kept as {sorted(statuses_kept)}",
+                 all(0 < c < 500 for c in post_codes) and published <= limit)
         if admin is None:
             self.add("5 Redis down", "an editor's session", "survives", "no session", None)
         else:
