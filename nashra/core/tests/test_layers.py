@@ -1,6 +1,6 @@
 """The layers of STYLE.md, read from the source (ast; nothing is imported).
 
-    arabic ← core ← news ← {comments, search, discovery, distribution, accounts, wire}
+    arabic ← core ← news ← {comments, search, discovery, distribution, accounts, wire, live}
     ← wordpress
     ← the project
 
@@ -25,10 +25,11 @@ ROWS = [
     {"arabic"},
     {"core"},
     {"news"},
-    {"comments", "search", "discovery", "distribution", "accounts", "wire"},
+    {"comments", "search", "discovery", "distribution", "accounts", "wire", "live"},
     {"wordpress"},
     # The project: URLs, WSGI entry, the `nashra` command and the shared test fixtures.
-    {"urls", "wsgi", "cli", "conftest"},
+    # formats: Django's Arabic date formats (FORMAT_MODULE_PATH), named by the settings only.
+    {"urls", "wsgi", "cli", "conftest", "formats"},
 ]
 ROW = {app: row for row, apps in enumerate(ROWS) for app in apps}
 SETTINGS = "settings"
@@ -43,8 +44,10 @@ ALLOWED_TEST_ARROWS = {
     ("core", "comments"),  # comment counts and threads invalidated by the page cache
     ("core", "discovery"),  # related and most-read blocks kept by the fragment cache
     ("core", "search"),  # test_framework_internals checks the search engine's tables
+    ("core", "live"),  # a live entry reaching pollers through the shipped nginx (test_nginx)
     ("news", "comments"),  # a story page's comment block and its query count
     ("news", "discovery"),  # a story page's related stories and view beacon
+    ("live", "discovery"),  # the breaking bar pointing at a live story
 }
 
 # Uses of another app's private names other than imports (`module._name`) that exist today.
