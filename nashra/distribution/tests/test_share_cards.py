@@ -35,7 +35,7 @@ def test_story_without_picture_gets_its_card(client, make_article):
     assert picture.size == (1200, 630) and picture.format == "PNG"
     # The headline is drawn: white text on the brand colour fills part of the lower area.
     lower = picture.convert("RGB").crop((80, 190, 1120, 600))
-    white = sum(1 for px in lower.getdata() if px == (255, 255, 255))
+    white = sum(1 for px in lower.get_flattened_data() if px == (255, 255, 255))
     assert white > 5000
     # drawn once, then served from the cache: the same bytes
     assert client.get(_path(card_url)).content == response.content
