@@ -462,6 +462,8 @@ NASHRA_EDITOR_PERMISSIONS = [
     "discovery.change_discoverysettings",
     # live coverage: posting, and pinning, correcting, deleting and ending (docs/live.md)
     "live.post_entry", "live.moderate_entry",
+    # The wire desk's subject-to-tag mapping (admin › إعداد الوكالات).
+    "wire.add_subjectmapping", "wire.change_subjectmapping", "wire.delete_subjectmapping",
 ]
 NASHRA_HEADLINE_MAX_LENGTH = 255
 

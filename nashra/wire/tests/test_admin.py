@@ -183,3 +183,15 @@ def test_failing_provider_shows_its_error_in_the_admin(desk, admin_client, feeds
     services.provider_poll(provider=Provider.objects.get(pk=desk["aa"].pk))
     html = admin_client.get(reverse("wagtailsnippets_wire_provider:list")).content.decode()
     assert "HTTP 404" in html and "يعمل" in html  # the other provider still works
+
+
+def test_editors_keep_the_subject_mapping(home):
+    from django.contrib.auth.models import Group
+
+    from nashra.news.services import EDITORS_GROUP
+
+    editors = Group.objects.get(name=EDITORS_GROUP)
+    codenames = set(editors.permissions.filter(content_type__app_label="wire")
+                    .values_list("codename", flat=True))
+    assert codenames == {"add_subjectmapping", "change_subjectmapping",
+                         "delete_subjectmapping"}
