@@ -12,7 +12,7 @@ import pytest
 from django.test import Client, override_settings
 
 from nashra.core import pagecache
-from nashra.core.tests.test_settings import _settings
+from nashra.core.tests.test_settings import settings_probe
 
 PRODUCTION_ENV = {"SECRET_KEY": "x" * 60}
 
@@ -28,7 +28,7 @@ PRODUCTION_ENV = {"SECRET_KEY": "x" * 60}
     ({"NASHRA_HSTS_INCLUDE_SUBDOMAINS": "0", "NASHRA_HSTS_PRELOAD": "off"}, False, False),
 ])
 def test_hsts_subdomains_and_preload_only_when_asked(env, subdomains, preload):
-    production = _settings(**PRODUCTION_ENV, **env)
+    production = settings_probe(**PRODUCTION_ENV, **env)
     assert production.SECURE_HSTS_SECONDS == 60 * 60 * 24 * 365  # a year, as before
     assert production.SECURE_HSTS_INCLUDE_SUBDOMAINS is subdomains
     assert production.SECURE_HSTS_PRELOAD is preload
@@ -40,7 +40,7 @@ def test_hsts_subdomains_and_preload_only_when_asked(env, subdomains, preload):
      "max-age=31536000; includeSubDomains; preload"),
 ])
 def test_the_header_over_https(client, db, env, header):
-    production = _settings(**PRODUCTION_ENV, **env)
+    production = settings_probe(**PRODUCTION_ENV, **env)
     hsts = {name: getattr(production, name) for name in (
         "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD")}
     with override_settings(**hsts):
@@ -153,7 +153,7 @@ def test_the_admins_preview_of_a_page_is_framed_by_the_admin(editor, story):
      ["'self'"], ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]),
 ])
 def test_other_origins_only_when_configured(env, images, frames):
-    readers = _settings(**PRODUCTION_ENV, **env).CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    readers = settings_probe(**PRODUCTION_ENV, **env).CONTENT_SECURITY_POLICY["DIRECTIVES"]
     assert readers["img-src"] == readers["media-src"] == images
     assert readers["frame-src"] == frames
     assert readers["script-src"] == readers["style-src"] == ["'self'"]

@@ -1,7 +1,7 @@
 """Configuration from the environment, the layering rule for nashra.arabic, `check --deploy`,
 the `nashra` command and `nashra serve`.
 
-The settings modules are evaluated in this process, afresh for each environment (`_settings`),
+The settings modules are evaluated in this process, afresh for each environment (`settings_probe`),
 rather than in a new interpreter per case: what Django reads at start-up is the same, at a
 fraction of the cost. Two tests still start processes, because only a process can show it:
 that nashra.arabic imports without Django, and that the production server starts, answers
@@ -34,7 +34,7 @@ SETTINGS_DIR = Path(nashra.settings.__file__).resolve().parent
 _probes = itertools.count()
 
 
-def _env(**extra):
+def server_env(**extra):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY",
                         "DATABASE_REPLICA_URLS"}}
@@ -42,7 +42,7 @@ def _env(**extra):
     return env
 
 
-def _settings(module: str = "production", **env) -> Settings:
+def settings_probe(module: str = "production", **env) -> Settings:
     """nashra/settings/<module>.py evaluated under this environment, as Django reads it at
     start-up (django.conf.Settings), then forgotten.
 
@@ -54,7 +54,7 @@ def _settings(module: str = "production", **env) -> Settings:
     spec = importlib.util.spec_from_file_location(
         package, SETTINGS_DIR / "__init__.py", submodule_search_locations=[str(SETTINGS_DIR)])
     try:
-        with mock.patch.dict(os.environ, _env(**env), clear=True):
+        with mock.patch.dict(os.environ, server_env(**env), clear=True):
             sys.modules[package] = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(sys.modules[package])
             return Settings(f"{package}.{module}")
@@ -67,8 +67,8 @@ def _settings(module: str = "production", **env) -> Settings:
 def test_settings_are_read_afresh_and_leave_the_process_alone():
     # The helper every test below stands on: each call sees its own environment...
     environ = dict(os.environ)
-    first = _settings(SECRET_KEY="x" * 60, DATABASE_URL="sqlite:////srv/a.sqlite3")
-    second = _settings(SECRET_KEY="x" * 60, DATABASE_URL="sqlite:////srv/b.sqlite3")
+    first = settings_probe(SECRET_KEY="x" * 60, DATABASE_URL="sqlite:////srv/a.sqlite3")
+    second = settings_probe(SECRET_KEY="x" * 60, DATABASE_URL="sqlite:////srv/b.sqlite3")
     assert first.DATABASES["default"]["NAME"] == "/srv/a.sqlite3"
     assert second.DATABASES["default"]["NAME"] == "/srv/b.sqlite3"
     # ...and neither the suite's settings nor its modules nor its environment change.
@@ -86,7 +86,7 @@ def test_arabic_package_imports_without_django():
         " nashra.arabic.analysis;"
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django'"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, env=_env())
+    subprocess.run([sys.executable, "-c", code], check=True, env=server_env())
 
 
 def _deploy_check(values: dict) -> str:
@@ -104,7 +104,7 @@ def test_production_deploy_check_is_clean(tmp_path, db):
 
     site_install()
     Site.objects.filter(is_default_site=True).update(hostname="news.example.org", port=443)
-    production = _settings(
+    production = settings_probe(
         SECRET_KEY="a-long-random-production-secret-key-for-the-deploy-check-0123456789",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         ALLOWED_HOSTS="news.example.org",
@@ -126,7 +126,7 @@ def test_production_deploy_check_is_clean(tmp_path, db):
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
-        _settings(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+        settings_probe(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
 
 
 @pytest.mark.parametrize(
@@ -139,14 +139,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     ],
 )
 def test_database_url_selects_the_backend(url, engine, name):
-    production = _settings(SECRET_KEY="x" * 60, DATABASE_URL=url,
+    production = settings_probe(SECRET_KEY="x" * 60, DATABASE_URL=url,
                            REDIS_URL="redis://127.0.0.1:6379/3")
     db = production.DATABASES["default"]
     assert [db["ENGINE"], db["NAME"]] == [engine, name]
 
 
 def test_redis_url_configures_cache_and_sessions():
-    production = _settings(SECRET_KEY="x" * 60, REDIS_URL="redis://127.0.0.1:6379/3")
+    production = settings_probe(SECRET_KEY="x" * 60, REDIS_URL="redis://127.0.0.1:6379/3")
     # Sessions read from Redis but kept in the database: an editor outlives a Redis outage.
     assert [production.CACHES["default"]["BACKEND"], production.SESSION_ENGINE] == [
         "nashra.core.cache.RedisCache", "django.contrib.sessions.backends.cached_db"]
@@ -164,20 +164,20 @@ def test_cli_accepts_hyphenated_command_names(capsys):
 
 
 def test_elasticsearch_url_switches_the_search_backend():
-    default = _settings(SECRET_KEY="x" * 60).WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
+    default = settings_probe(SECRET_KEY="x" * 60).WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
     assert default == "wagtail.search.backends.database"
-    switched = _settings(SECRET_KEY="x" * 60, ELASTICSEARCH_URL="http://search.internal:9200")
+    switched = settings_probe(SECRET_KEY="x" * 60, ELASTICSEARCH_URL="http://search.internal:9200")
     assert switched.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] == (
         "wagtail.search.backends.elasticsearch8")
 
 
 def test_sign_in_lockout_is_read_from_the_environment():
-    default = _settings(SECRET_KEY="x" * 60)
+    default = settings_probe(SECRET_KEY="x" * 60)
     # 5 failures per address and per account, then 15 minutes (docs/deployment.md)
     assert (default.AXES_FAILURE_LIMIT, default.AXES_COOLOFF_TIME.total_seconds(),
             default.AXES_LOCKOUT_PARAMETERS) == (5, 900, ["ip_address", "username"])
     assert default.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
-    tuned = _settings(SECRET_KEY="x" * 60, NASHRA_LOGIN_FAILURE_LIMIT="10",
+    tuned = settings_probe(SECRET_KEY="x" * 60, NASHRA_LOGIN_FAILURE_LIMIT="10",
                       NASHRA_LOGIN_COOLOFF_MINUTES="60",
                       NASHRA_LOGIN_LOCKOUT_BY="ip_address, username+ip_address")
     assert (tuned.AXES_FAILURE_LIMIT, tuned.AXES_COOLOFF_TIME.total_seconds(),
@@ -187,8 +187,8 @@ def test_sign_in_lockout_is_read_from_the_environment():
 def test_only_dev_settings_give_the_demo_accounts_their_readme_passwords():
     # `make run` prints admin / nashra-admin (README); `nashra setup --demo` under production
     # settings must not make that account (nashra/news/tests/test_setup_demo.py).
-    assert _settings("dev").NASHRA_DEMO_KNOWN_PASSWORDS is True
-    assert _settings(SECRET_KEY="x" * 60).NASHRA_DEMO_KNOWN_PASSWORDS is False
+    assert settings_probe("dev").NASHRA_DEMO_KNOWN_PASSWORDS is True
+    assert settings_probe(SECRET_KEY="x" * 60).NASHRA_DEMO_KNOWN_PASSWORDS is False
 
 
 @pytest.fixture
@@ -219,7 +219,7 @@ def test_nashra_serve_answers_pages_and_the_beacon_then_stops(tmp_path, migrated
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = _env(
+    env = server_env(
         DJANGO_SETTINGS_MODULE="nashra.settings.production", SECRET_KEY="serve-test-key",
         DATABASE_URL=f"sqlite:///{migrated_sqlite}", NASHRA_VAR_DIR=str(tmp_path),
         SECURE_SSL_REDIRECT="0", NASHRA_SCHEDULER="0", ALLOWED_HOSTS="127.0.0.1",
@@ -258,7 +258,7 @@ def test_nashra_serve_answers_pages_and_the_beacon_then_stops(tmp_path, migrated
 
 
 def _production_settings(**extra) -> dict:
-    production = _settings(SECRET_KEY="x" * 60,
+    production = settings_probe(SECRET_KEY="x" * 60,
                            DATABASE_URL="postgres://news:pw@db.internal:5432/nashra", **extra)
     return {
         "databases": {alias: [d["ENGINE"], d["NAME"], d["CONN_MAX_AGE"], d["CONN_HEALTH_CHECKS"]]

@@ -17,7 +17,7 @@ from django.test import override_settings
 from wagtail.models import Site
 
 from nashra.core.addresses import AddressError, address_parse, is_local
-from nashra.core.tests.test_settings import _env, _settings, migrated_sqlite  # noqa: F401
+from nashra.core.tests.test_settings import migrated_sqlite, server_env, settings_probe  # noqa: F401
 from nashra.distribution.apps import public_address_check
 
 PUBLIC = "https://news.example.org"
@@ -131,14 +131,14 @@ def test_check_deploy_fails_while_the_site_is_local(home):
 def test_make_run_settings_show_the_readers_error_pages():
     # `make run` (dev.py) leaves DEBUG off unless asked: under DEBUG Django's English debug
     # page takes the place of the Arabic 404 and 500 whatever handler is set.
-    assert _settings("dev").DEBUG is False
-    assert _settings("dev", DEBUG="1").DEBUG is True
+    assert settings_probe("dev").DEBUG is False
+    assert settings_probe("dev", DEBUG="1").DEBUG is True
 
 
 def test_make_run_site_has_its_own_address_and_the_arabic_404(tmp_path, migrated_sqlite):  # noqa: F811
     """What `make run` does: setup under dev settings with BASE_URL set to its host and port,
     then the server's answers (Django's test client in that process, dev settings)."""
-    env = _env(DJANGO_SETTINGS_MODULE="nashra.settings.dev",
+    env = server_env(DJANGO_SETTINGS_MODULE="nashra.settings.dev",
                DATABASE_URL=f"sqlite:///{migrated_sqlite}", NASHRA_VAR_DIR=str(tmp_path),
                BASE_URL="http://127.0.0.1:8104", NASHRA_TASKS="immediate")
     env.pop("DEBUG", None)
