@@ -536,7 +536,9 @@ def item_use(*, item: WireItem, section_path: str | None = None, user=None,
         article.save()
     now = timezone.now()
     embargo = item.embargoed_until if item.embargoed_until and item.embargoed_until > now else None
-    if publish and embargo:
+    if embargo:
+        # Also on a draft: whatever publishes it early (a workflow's approval skips the editor's
+        # publish hook) schedules it at the embargo instead.
         article.go_live_at = embargo
     revision = article.save_revision(user=user, clean=True)
     if publish:

@@ -195,3 +195,17 @@ def test_editors_keep_the_subject_mapping(home):
                     .values_list("codename", flat=True))
     assert codenames == {"add_subjectmapping", "change_subjectmapping",
                          "delete_subjectmapping"}
+
+
+def test_a_draft_approved_in_a_workflow_before_the_embargo_waits_for_it(desk):
+    """Workflow approval publishes the latest revision without the editor's publish hook: the
+    draft made from an embargoed item carries the embargo as its go-live time, so approving it
+    early schedules it instead of putting it live."""
+    visit = WireItem.objects.get(guid=VISIT_QNA)
+    assert visit.embargoed_until > timezone.now()
+    story = services.item_use(item=visit)
+    revision = story.get_latest_revision()
+    revision.publish()  # what GroupApprovalTask's approval does
+    story.refresh_from_db()
+    assert not story.live
+    assert story.get_latest_revision().approved_go_live_at == visit.embargoed_until
