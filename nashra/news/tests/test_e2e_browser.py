@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.urls import include, path
 
@@ -47,9 +46,15 @@ HEADLINE, PARAGRAPHS = _reference_text()
 def _media(request, path):
     # Test settings keep uploads in InMemoryStorage, which nashra.urls' disk-backed media
     # view cannot see; serve them from the storage itself so pictures load in the browser.
-    if not default_storage.exists(path):
+    # The storage the image fields hold, not default_storage: a test that overrides STORAGES
+    # leaves default_storage a new, empty instance while the fields keep the one they were
+    # given (the pictures are written there).
+    from nashra.core.models import NashraRendition
+
+    storage = NashraRendition._meta.get_field("file").storage
+    if not storage.exists(path):
         raise Http404(path)
-    return FileResponse(default_storage.open(path))
+    return FileResponse(storage.open(path))
 
 
 # This module doubles as the live server's URLconf: media first, then the site as shipped.
