@@ -541,13 +541,15 @@ def test_a_live_entry_reaches_pollers_and_the_page_through_nginx_within_the_poll
     live.live_entry_post(story=story, data=live.EntryInput(text=text))
     posted = time.monotonic()
     seen = {}
-    while len(seen) < 2 and time.monotonic() - posted < 1.5:
+    # Readers' bound is 5 s (the page polls every 2 s); the answer may be up to a second old in
+    # nginx and another in nashra's own cache of it, so 3 s leaves room for a loaded machine.
+    while len(seen) < 2 and time.monotonic() - posted < 3:
         if "poll" not in seen and text.encode() in nginx.get(poll)[2]:
             seen["poll"] = time.monotonic() - posted
         if "page" not in seen and text.encode() in nginx.get(story.url)[2]:
             seen["page"] = time.monotonic() - posted
         time.sleep(0.05)
-    assert set(seen) == {"poll", "page"}, f"after 1.5 s only {seen} showed the entry"
+    assert set(seen) == {"poll", "page"}, f"after 3 s only {seen} showed the entry"
     # and the answer with the entry is kept by nginx in its turn
     nginx.get(poll)
     assert _cache_status(nginx.get(poll)[1]) == "HIT"
