@@ -118,10 +118,15 @@ def body_from_text(text: str) -> list[dict]:
     ]
 
 
+def html_clean(html: str) -> str:
+    """Outside HTML (imports, agency copy) sanitized by nh3 to what a story body may hold."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
 def body_from_html(html: str) -> list[dict]:
     """Imported HTML, sanitized by nh3, split into paragraph / heading / quote blocks."""
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                      url_schemes={"http", "https", "mailto"}, link_rel=None)
+    clean = html_clean(html)
     blocks: list[dict] = []
     for chunk in _BLOCK_SPLIT_RE.split(clean):
         chunk = chunk.strip()

@@ -279,14 +279,9 @@ def _file_document(provider: Provider, ref: str, data: bytes, report: PollReport
 
 # --- items ------------------------------------------------------------------------------------
 
-ALLOWED_TAGS = news_services.ALLOWED_TAGS
-ALLOWED_ATTRIBUTES = news_services.ALLOWED_ATTRIBUTES
-
-
 def body_clean(html: str) -> str:
-    """The same nh3 rules as `import-articles` (news.services.body_from_html)."""
-    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel=None).strip()
+    """The same nh3 rules as `import-articles` (news.services.html_clean)."""
+    return news_services.html_clean(html or "").strip()
 
 
 def _content_hash(parsed: parsers.ParsedItem, body: str) -> str:
